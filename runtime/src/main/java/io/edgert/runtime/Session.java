@@ -1,0 +1,268 @@
+package io.edgert.runtime;
+
+import io.edgert.runtime.backend.Backend;
+import io.edgert.runtime.backend.BackendSession;
+import io.edgert.runtime.backend.Backends;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A model prepared on one backend, with its input and output tensors. Not thread-safe: use one session per thread.
+ *
+ * <pre>{@code
+ * try (Model model = Model.load(path);
+ *      Session session = model.newSession(Session.Options.defaults().backend("tflite").threads(2))) {
+ *     session.input(0).putFloats(pixels);
+ *     session.run();
+ *     float[] scores = session.output(0).getFloats();
+ * }
+ * }</pre>
+ */
+public final class Session extends NativeResource {
+    private final Model model;
+    private final BackendSession backend;
+    private final Options options;
+    private final List<Tensor> inputs;
+    private final List<Tensor> outputs;
+
+    private Session(Model model, BackendSession backend, Options options) {
+        this.model = model;
+        this.backend = backend;
+        this.options = options;
+        List<Tensor> in = new ArrayList<>();
+        for (int i = 0; i < backend.inputCount(); i++) {
+            in.add(new Tensor(this, true, i));
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < backend.outputCount(); i++) {
+            out.add(new Tensor(this, false, i));
+        }
+        this.inputs = Collections.unmodifiableList(in);
+        this.outputs = Collections.unmodifiableList(out);
+    }
+
+    /** Prepares {@code model} on the backend named in {@code options}. */
+    public static Session create(Model model, Options options) throws EdgertException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        model.ensureOpen();
+        Backend b = Backends.resolve(options.backend(), model, options);
+        return new Session(model, b.open(model, options), options.copy());
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Options options() {
+        return options.copy();
+    }
+
+    /** The backend actually running this session ({@code auto} resolves to a concrete one). */
+    public String backendName() {
+        ensureOpen();
+        return backend.backendName();
+    }
+
+    public int inputCount() {
+        ensureOpen();
+        return inputs.size();
+    }
+
+    public int outputCount() {
+        ensureOpen();
+        return outputs.size();
+    }
+
+    public List<Tensor> inputs() {
+        ensureOpen();
+        return inputs;
+    }
+
+    public List<Tensor> outputs() {
+        ensureOpen();
+        return outputs;
+    }
+
+    public Tensor input(int i) {
+        ensureOpen();
+        Objects.checkIndex(i, inputs.size());
+        return inputs.get(i);
+    }
+
+    public Tensor output(int i) {
+        ensureOpen();
+        Objects.checkIndex(i, outputs.size());
+        return outputs.get(i);
+    }
+
+    /** The input with this tensor name. */
+    public Tensor input(String name) {
+        return byName(inputs(), name, "input");
+    }
+
+    /** The output with this tensor name. */
+    public Tensor output(String name) {
+        return byName(outputs(), name, "output");
+    }
+
+    private static Tensor byName(List<Tensor> tensors, String name, String what) {
+        for (Tensor t : tensors) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        List<String> names = tensors.stream().map(Tensor::name).toList();
+        throw new IllegalArgumentException("no " + what + " named '" + name + "'; " + what + "s are " + names);
+    }
+
+    /**
+     * Changes the shape of an input whose signature allows it (dimensions that are -1 in the model's
+     * {@code shape_signature}, usually the batch). Buffers obtained from tensors before are invalid afterwards.
+     */
+    public void resizeInput(int i, int... shape) throws EdgertException {
+        ensureOpen();
+        Objects.checkIndex(i, inputs.size());
+        Objects.requireNonNull(shape, "shape");
+        int[] current = backend.input(i).shape();
+        int[] signature = signatureOf(i);
+        if (shape.length != current.length) {
+            throw new IllegalArgumentException("input " + i + " '" + inputs.get(i).name() + "': expected rank "
+                    + current.length + ", got shape " + Arrays.toString(shape));
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] <= 0) {
+                throw new IllegalArgumentException("input " + i + " '" + inputs.get(i).name()
+                        + "': dimensions must be positive, got " + Arrays.toString(shape));
+            }
+            boolean resizable = signature != null && signature[d] == -1;
+            if (shape[d] != current[d] && !resizable) {
+                throw new IllegalArgumentException("input " + i + " '" + inputs.get(i).name() + "': dimension " + d
+                        + " is fixed at " + current[d] + " (shape signature " + Arrays.toString(signature)
+                        + "), got shape " + Arrays.toString(shape));
+            }
+        }
+        long bytes = TensorLayout.byteSize(shape, backend.input(i).dataType());
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("input " + i + ": shape " + Arrays.toString(shape) + " needs " + bytes
+                    + " bytes, more than 2 GiB");
+        }
+        if (Arrays.equals(shape, current)) {
+            return;
+        }
+        backend.resizeInput(i, shape);
+    }
+
+    /**
+     * The model's signature of an input, with the leading batch dimension treated as resizable when the file has
+     * no signature: TFLite converters of TF1 models wrote none, yet their batch dimension is resizable in TFLite.
+     */
+    private int[] signatureOf(int i) {
+        int tensorIndex = model.graph().inputs()[i];
+        int[] sig = model.graph().tensor(tensorIndex).shapeSignature();
+        if (sig != null) {
+            return sig;
+        }
+        int[] shape = model.graph().tensor(tensorIndex).shape();
+        if (shape.length == 0) {
+            return shape;
+        }
+        shape[0] = -1;
+        return shape;
+    }
+
+    /** Runs one inference over the current contents of the input tensors. */
+    public void run() throws EdgertException {
+        ensureOpen();
+        backend.run();
+    }
+
+    /** Per-op times of the last run in nanoseconds (when the backend records them and timing is enabled), or null. */
+    public long[] lastOpTimesNanos() {
+        ensureOpen();
+        return backend.lastOpTimesNanos();
+    }
+
+    BackendSession backend() {
+        ensureOpen();
+        return backend;
+    }
+
+    @Override
+    protected void doClose() {
+        backend.close();
+    }
+
+    /** Session options. Mutable builder-style; a session keeps its own copy. */
+    public static final class Options {
+        private String backend = "auto";
+        private int threads = 1;
+        private boolean opTiming;
+        private String profile;
+
+        public static Options defaults() {
+            return new Options();
+        }
+
+        /** {@code auto} (default), {@code tflite}, {@code tflite-ref}, {@code native}... see {@link Backends}. */
+        public Options backend(String name) {
+            this.backend = Objects.requireNonNull(name, "backend");
+            return this;
+        }
+
+        public String backend() {
+            return backend;
+        }
+
+        /** Worker threads for one inference; default 1 (deterministic latency on small edge CPUs). */
+        public Options threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public int threads() {
+            return threads;
+        }
+
+        /** Record per-op times on backends that support it (costs a little per op). */
+        public Options opTiming(boolean enabled) {
+            this.opTiming = enabled;
+            return this;
+        }
+
+        public boolean opTiming() {
+            return opTiming;
+        }
+
+        /** A device profile id or JSON file path to use instead of the detected one; null to detect. */
+        public Options profile(String idOrPath) {
+            this.profile = idOrPath;
+            return this;
+        }
+
+        public String profile() {
+            return profile;
+        }
+
+        Options copy() {
+            Options o = new Options();
+            o.backend = backend;
+            o.threads = threads;
+            o.opTiming = opTiming;
+            o.profile = profile;
+            return o;
+        }
+
+        @Override
+        public String toString() {
+            return "backend=" + backend + ", threads=" + threads + (profile != null ? ", profile=" + profile : "");
+        }
+    }
+}

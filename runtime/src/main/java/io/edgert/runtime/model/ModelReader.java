@@ -1,0 +1,381 @@
+package io.edgert.runtime.model;
+
+import io.edgert.runtime.DataType;
+import io.edgert.runtime.ModelFormatException;
+import io.edgert.runtime.Quantization;
+import org.tensorflow.lite.schema.Buffer;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.Model;
+import org.tensorflow.lite.schema.Operator;
+import org.tensorflow.lite.schema.OperatorCode;
+import org.tensorflow.lite.schema.QuantizationParameters;
+import org.tensorflow.lite.schema.SubGraph;
+import org.tensorflow.lite.schema.Tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and validates a {@code .tflite} FlatBuffer through the TFLite schema classes, without copying weights.
+ *
+ * <p>Everything a backend will trust is checked here, in Java, before native code sees the bytes: FlatBuffer offsets
+ * and vector lengths inside the file, buffer/tensor/operator/subgraph indices, shapes against buffer sizes,
+ * quantization parameter counts against the quantized dimension, operator codes and the options of the operators
+ * whose kernels divide by or index with them. A violation is a {@link ModelFormatException} naming what is wrong.
+ */
+public final class ModelReader {
+    /** Largest tensor edgert accepts: 2 GiB, the FlatBuffer size limit. */
+    private static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE;
+    private static final String IDENTIFIER = "TFL3";
+
+    private final ByteBuffer bytes;
+    private final int size;
+    private final List<String> warnings = new ArrayList<>();
+    private String where = "model header";
+
+    private ModelReader(ByteBuffer bytes) {
+        this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.bytes.position(0);
+        this.size = this.bytes.limit();
+    }
+
+    /** The parsed and validated result. */
+    public record Result(Model flatbuffer, List<Graph> subgraphs, List<String> warnings, String description,
+                         long schemaVersion) {
+    }
+
+    /** Reads and validates {@code bytes} (position 0 to limit). The buffer must not change afterwards. */
+    public static Result read(ByteBuffer bytes) throws ModelFormatException {
+        return new ModelReader(bytes.slice()).read();
+    }
+
+    private Result read() throws ModelFormatException {
+        if (size < 8) {
+            throw new ModelFormatException("not a TFLite model: file is " + size + " bytes, too small for a FlatBuffer header", 0);
+        }
+        byte[] ident = new byte[4];
+        bytes.get(4, ident);
+        String id = new String(ident, StandardCharsets.ISO_8859_1);
+        if (!IDENTIFIER.equals(id)) {
+            throw new ModelFormatException("not a TFLite model: file identifier is '" + printable(id) + "', expected 'TFL3'", 4);
+        }
+        long root = Integer.toUnsignedLong(bytes.getInt(0));
+        if (root < 8 || root > size - 4) {
+            throw new ModelFormatException("root table offset " + root + " is outside the file (" + size + " bytes)", 0);
+        }
+        try {
+            Model.ValidateVersion();
+            Model model = Model.getRootAsModel(bytes);
+            checkTable(model.getByteBuffer(), (int) root, "model root table");
+            return readModel(model);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The schema classes read through bounds-checked ByteBuffer accessors: a bad offset surfaces here.
+            throw new ModelFormatException("malformed FlatBuffer in " + where + ": " + e, -1, e);
+        }
+    }
+
+    private Result readModel(Model model) throws ModelFormatException {
+        where = "model";
+        long version = model.version();
+        if (version != 3) {
+            warnings.add("schema version is " + version + ", expected 3");
+        }
+        String description = model.description();
+
+        where = "operator codes";
+        int codeCount = checkLength(model.operatorCodesLength(), 4, "operator_codes");
+        int[] builtinCodes = new int[codeCount];
+        String[] customCodes = new String[codeCount];
+        int[] versions = new int[codeCount];
+        for (int i = 0; i < codeCount; i++) {
+            where = "operator code #" + i;
+            OperatorCode oc = model.operatorCodes(i);
+            if (oc == null) {
+                throw new ModelFormatException("operator code #" + i + " is missing");
+            }
+            // TFLite's rule (schema_utils.cc GetBuiltinCode): the larger of the deprecated and the new field.
+            int code = Math.max(oc.deprecatedBuiltinCode(), oc.builtinCode());
+            if (code == BuiltinOperator.CUSTOM) {
+                String custom = oc.customCode();
+                if (custom == null || custom.isEmpty()) {
+                    throw new ModelFormatException("operator code #" + i + " is CUSTOM but has no custom_code");
+                }
+                customCodes[i] = custom;
+            } else if (!BuiltinOps.isKnown(code)) {
+                throw new ModelFormatException("operator code #" + i + " has unknown builtin code " + code);
+            }
+            builtinCodes[i] = code;
+            versions[i] = oc.version();
+        }
+
+        where = "buffers";
+        int bufferCount = checkLength(model.buffersLength(), 4, "buffers");
+        ByteBuffer[] buffers = new ByteBuffer[bufferCount];
+        for (int i = 0; i < bufferCount; i++) {
+            where = "buffer #" + i;
+            Buffer b = model.buffers(i);
+            if (b == null) {
+                throw new ModelFormatException("buffer #" + i + " is missing");
+            }
+            int len = checkLength(b.dataLength(), 1, "buffer #" + i + " data");
+            if (len > 0) {
+                ByteBuffer data = b.dataAsByteBuffer();
+                buffers[i] = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+
+        where = "subgraphs";
+        int subgraphCount = checkLength(model.subgraphsLength(), 4, "subgraphs");
+        if (subgraphCount == 0) {
+            throw new ModelFormatException("model has no subgraph");
+        }
+        List<Graph> graphs = new ArrayList<>(subgraphCount);
+        for (int s = 0; s < subgraphCount; s++) {
+            where = "subgraph #" + s;
+            SubGraph sg = model.subgraphs(s);
+            if (sg == null) {
+                throw new ModelFormatException("subgraph #" + s + " is missing");
+            }
+            graphs.add(readSubgraph(s, sg, buffers, builtinCodes, customCodes, versions, subgraphCount));
+        }
+        return new Result(model, graphs, List.copyOf(warnings), description, version);
+    }
+
+    private Graph readSubgraph(int s, SubGraph sg, ByteBuffer[] buffers, int[] builtinCodes, String[] customCodes,
+                               int[] versions, int subgraphCount) throws ModelFormatException {
+        String prefix = subgraphCount > 1 ? "subgraph #" + s + ": " : "";
+        int tensorCount = checkLength(sg.tensorsLength(), 4, prefix + "tensors");
+        List<TensorInfo> tensors = new ArrayList<>(tensorCount);
+        for (int t = 0; t < tensorCount; t++) {
+            where = prefix + "tensor #" + t;
+            Tensor tensor = sg.tensors(t);
+            if (tensor == null) {
+                throw new ModelFormatException(prefix + "tensor #" + t + " is missing");
+            }
+            tensors.add(readTensor(prefix, t, tensor, buffers));
+        }
+
+        where = prefix + "graph inputs";
+        int[] inputs = readIndices(sg.inputsLength(), sg::inputs, tensorCount, prefix + "graph input", false);
+        where = prefix + "graph outputs";
+        int[] outputs = readIndices(sg.outputsLength(), sg::outputs, tensorCount, prefix + "graph output", false);
+
+        int opCount = checkLength(sg.operatorsLength(), 4, prefix + "operators");
+        List<OpInfo> ops = new ArrayList<>(opCount);
+        for (int o = 0; o < opCount; o++) {
+            where = prefix + "operator #" + o;
+            Operator op = sg.operators(o);
+            if (op == null) {
+                throw new ModelFormatException(prefix + "operator #" + o + " is missing");
+            }
+            long codeIndex = op.opcodeIndex();
+            if (codeIndex < 0 || codeIndex >= builtinCodes.length) {
+                throw new ModelFormatException(prefix + "operator #" + o + ": opcode_index " + codeIndex
+                        + " out of range [0, " + builtinCodes.length + ")");
+            }
+            int ci = (int) codeIndex;
+            String opName = customCodes[ci] != null ? customCodes[ci] : BuiltinOps.name(builtinCodes[ci]);
+            String opLabel = prefix + "operator #" + o + " (" + opName + ")";
+            int[] in = readIndices(op.inputsLength(), op::inputs, tensorCount, opLabel + " input", true);
+            int[] out = readIndices(op.outputsLength(), op::outputs, tensorCount, opLabel + " output", false);
+            OpAttributes attrs = customCodes[ci] != null ? OpAttributes.EMPTY
+                    : OpOptionsReader.read(opLabel, builtinCodes[ci], op);
+            OpInfo info = new OpInfo(o, builtinCodes[ci], customCodes[ci], versions[ci], in, out, attrs);
+            OpChecks.check(opLabel, info, tensors, subgraphCount);
+            ops.add(info);
+        }
+        return new Graph(sg.name(), tensors, ops, inputs, outputs);
+    }
+
+    private TensorInfo readTensor(String prefix, int t, Tensor tensor, ByteBuffer[] buffers) throws ModelFormatException {
+        String name = tensor.name();
+        String label = prefix + "tensor #" + t + " '" + (name == null ? "" : name) + "'";
+        DataType type = DataType.fromTflite(tensor.type());
+        if (type == null) {
+            throw new ModelFormatException(label + ": unsupported tensor type code " + tensor.type());
+        }
+        int rank = checkLength(tensor.shapeLength(), 4, label + " shape");
+        int[] shape = new int[rank];
+        long elements = 1;
+        for (int d = 0; d < rank; d++) {
+            shape[d] = tensor.shape(d);
+            if (shape[d] < 0) {
+                throw new ModelFormatException(label + ": negative dimension " + shape[d] + " at axis " + d);
+            }
+            elements = saturatingMultiply(elements, shape[d]);
+        }
+        long bytesNeeded = saturatingMultiply(elements, type.byteSize());
+        if (bytesNeeded > MAX_TENSOR_BYTES) {
+            throw new ModelFormatException(label + ": shape " + java.util.Arrays.toString(shape) + " x " + type.label()
+                    + " needs more than 2 GiB");
+        }
+        int[] signature = null;
+        int sigLen = checkLength(tensor.shapeSignatureLength(), 4, label + " shape_signature");
+        if (sigLen > 0) {
+            if (sigLen != rank) {
+                throw new ModelFormatException(label + ": shape_signature has rank " + sigLen + ", shape has rank " + rank);
+            }
+            signature = new int[sigLen];
+            for (int d = 0; d < sigLen; d++) {
+                signature[d] = tensor.shapeSignature(d);
+                if (signature[d] < -1 || (signature[d] != -1 && signature[d] != shape[d])) {
+                    throw new ModelFormatException(label + ": shape_signature " + java.util.Arrays.toString(signature)
+                            + " does not match shape " + java.util.Arrays.toString(shape));
+                }
+            }
+        }
+        long bufferIndex = tensor.buffer();
+        // Buffer 0 is the schema's "no data" sentinel; TFLite accepts it even when the buffer table is empty.
+        if (bufferIndex != 0 && (bufferIndex < 0 || bufferIndex >= buffers.length)) {
+            throw new ModelFormatException(label + ": buffer index " + bufferIndex + " out of range [0, " + buffers.length + ")");
+        }
+        ByteBuffer data = bufferIndex < buffers.length ? buffers[(int) bufferIndex] : null;
+        if (data != null && type != DataType.STRING && data.remaining() != bytesNeeded) {
+            throw new ModelFormatException(label + ": buffer #" + bufferIndex + " holds " + data.remaining()
+                    + " bytes, but shape " + java.util.Arrays.toString(shape) + " x " + type.label() + " needs " + bytesNeeded);
+        }
+        if (data != null && tensor.isVariable()) {
+            // A variable with an initial value is legal, but it is never a weight.
+            warnings.add(label + " is a variable with an initial value");
+        }
+        Quantization q = readQuantization(label, tensor.quantization(), type, shape);
+        return new TensorInfo(t, name == null ? "" : name, shape, signature, type, q, (int) bufferIndex, data,
+                tensor.isVariable());
+    }
+
+    private Quantization readQuantization(String label, QuantizationParameters qp, DataType type, int[] shape)
+            throws ModelFormatException {
+        if (qp == null) {
+            return Quantization.NONE;
+        }
+        int scales = checkLength(qp.scaleLength(), 4, label + " quantization scale");
+        int zeros = checkLength(qp.zeroPointLength(), 8, label + " quantization zero_point");
+        checkLength(qp.minLength(), 4, label + " quantization min");
+        checkLength(qp.maxLength(), 4, label + " quantization max");
+        if (scales == 0) {
+            if (zeros != 0) {
+                throw new ModelFormatException(label + ": quantization has " + zeros + " zero points but no scale");
+            }
+            return Quantization.NONE;
+        }
+        if (zeros != scales) {
+            throw new ModelFormatException(label + ": quantization has " + scales + " scales but " + zeros + " zero points");
+        }
+        float[] s = new float[scales];
+        long[] z = new long[scales];
+        for (int i = 0; i < scales; i++) {
+            s[i] = qp.scale(i);
+            z[i] = qp.zeroPoint(i);
+            if (!Float.isFinite(s[i]) || s[i] < 0f) {
+                throw new ModelFormatException(label + ": quantization scale[" + i + "] = " + s[i] + " is not a finite non-negative number");
+            }
+            checkZeroPoint(label, type, z[i], i);
+        }
+        int qd = qp.quantizedDimension();
+        if (scales > 1) {
+            if ((qd < 0 || qd >= shape.length) && shape.length == 1 && shape[0] == scales) {
+                // person_detect.tflite: per-channel bias vectors carry the filter's quantized_dimension (3). A rank-1
+                // tensor has one axis, so the intent is unambiguous. Stock TFLite refuses the model; edgert accepts
+                // it and says so.
+                warnings.add(label + ": quantized_dimension " + qd + " is outside the tensor's rank 1; using axis 0");
+                qd = 0;
+            }
+            if (qd < 0 || qd >= shape.length) {
+                throw new ModelFormatException(label + ": quantized_dimension " + qd + " out of range [0, " + shape.length
+                        + ") for " + scales + " per-channel scales");
+            }
+            if (shape[qd] != scales) {
+                throw new ModelFormatException(label + ": " + scales + " per-channel scales but dimension " + qd
+                        + " has size " + shape[qd]);
+            }
+            return Quantization.perChannel(s, z, qd);
+        }
+        if (qd != 0 && (qd < 0 || qd >= Math.max(shape.length, 1))) {
+            // person_detect.tflite: per-tensor parameters with a stray quantized_dimension. Harmless: one scale
+            // applies to the whole tensor. Stock TFLite refuses the model; edgert accepts it and says so.
+            warnings.add(label + ": per-tensor quantization carries quantized_dimension " + qd
+                    + " outside the tensor's rank " + shape.length + "; ignored");
+            qd = 0;
+        }
+        return new Quantization(s, z, qd);
+    }
+
+    private static void checkZeroPoint(String label, DataType type, long zp, int i) throws ModelFormatException {
+        long lo;
+        long hi;
+        switch (type) {
+            case INT8 -> { lo = -128; hi = 127; }
+            case UINT8 -> { lo = 0; hi = 255; }
+            case INT16 -> { lo = -32768; hi = 32767; }
+            case INT32, FLOAT32, FLOAT16 -> { lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; }
+            default -> { return; }
+        }
+        if (zp < lo || zp > hi) {
+            throw new ModelFormatException(label + ": zero_point[" + i + "] = " + zp + " outside the " + type.label()
+                    + " range [" + lo + ", " + hi + "]");
+        }
+    }
+
+    private interface IntAt {
+        int at(int i);
+    }
+
+    private int[] readIndices(int length, IntAt at, int tensorCount, String what, boolean optionalAllowed)
+            throws ModelFormatException {
+        int n = checkLength(length, 4, what + "s");
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            int v = at.at(i);
+            if (v == -1 && optionalAllowed) {
+                r[i] = -1;
+                continue;
+            }
+            if (v < 0 || v >= tensorCount) {
+                throw new ModelFormatException(what + " " + i + ": tensor index " + v + " out of range [0, " + tensorCount + ")");
+            }
+            r[i] = v;
+        }
+        return r;
+    }
+
+    /** A vector can't hold more elements than the file has bytes for: refuse before allocating for it. */
+    private int checkLength(int length, int elementSize, String what) throws ModelFormatException {
+        if (length < 0 || (long) length * elementSize > size) {
+            throw new ModelFormatException(what + ": vector length " + Integer.toUnsignedLong(length)
+                    + " does not fit in the " + size + "-byte file");
+        }
+        return length;
+    }
+
+    private void checkTable(ByteBuffer bb, int tablePos, String what) throws ModelFormatException {
+        int vtable = tablePos - bb.getInt(tablePos);
+        if (vtable < 0 || vtable > size - 4) {
+            throw new ModelFormatException(what + ": vtable offset outside the file", tablePos);
+        }
+        int vtableSize = Short.toUnsignedInt(bb.getShort(vtable));
+        if (vtable + vtableSize > size || vtableSize < 4) {
+            throw new ModelFormatException(what + ": vtable of " + vtableSize + " bytes does not fit", vtable);
+        }
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long r = a * b;
+        if (a != 0 && (r / a != b || r < 0)) {
+            return Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(c >= 32 && c < 127 ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return sb.toString();
+    }
+}
