@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.annotation.Properties;
  * library {@code libjniedgert.so}. Base flags stay generic; faster kernels use per-function target attributes.
  */
 @Properties(value = {
-        @Platform(include = {"edgert/tflite_log.h"}, link = "dl", library = "jniedgert",
+        @Platform(include = {"edgert/tflite_log.h", "edgert/plan.h"}, link = "dl", library = "jniedgert",
                 compiler = {"cpp17"}),
 })
 public final class EdgertNativeConfig {
