@@ -1,6 +1,5 @@
 package io.edgert.runtime;
 
-import io.edgert.runtime.backend.Backend;
 import io.edgert.runtime.backend.BackendSession;
 import io.edgert.runtime.backend.Backends;
 
@@ -50,8 +49,7 @@ public final class Session extends NativeResource {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         model.ensureOpen();
-        Backend b = Backends.resolve(options.backend(), model, options);
-        return new Session(model, b.open(model, options), options.copy());
+        return new Session(model, Backends.open(options.backend(), model, options), options.copy());
     }
 
     public Model model() {
@@ -203,6 +201,7 @@ public final class Session extends NativeResource {
         private int threads = 1;
         private boolean opTiming;
         private String profile;
+        private String rounding = "gemmlowp";
 
         public static Options defaults() {
             return new Options();
@@ -251,8 +250,26 @@ public final class Session extends NativeResource {
             return profile;
         }
 
+        /**
+         * Requantization rounding of the {@code native} backend: {@code gemmlowp} (default; bit-exact with
+         * {@code tflite-ref}, TFLite's builtin kernels), {@code single} (TFLITE_SINGLE_ROUNDING) or {@code fp32}
+         * (XNNPACK's float requantization, the {@code tflite} path).
+         */
+        public Options rounding(String mode) {
+            if (!java.util.List.of("gemmlowp", "single", "fp32").contains(mode)) {
+                throw new IllegalArgumentException("rounding must be gemmlowp, single or fp32, got '" + mode + "'");
+            }
+            this.rounding = mode;
+            return this;
+        }
+
+        public String rounding() {
+            return rounding;
+        }
+
         Options copy() {
             Options o = new Options();
+            o.rounding = rounding;
             o.backend = backend;
             o.threads = threads;
             o.opTiming = opTiming;

@@ -24,6 +24,7 @@ public final class Backends {
     static {
         register(new TfliteBackend(TFLITE, true));
         register(new TfliteBackend(TFLITE_REF, false));
+        register(new NativeBackend());
     }
 
     private Backends() {
@@ -55,20 +56,40 @@ public final class Backends {
         return REGISTRY.values().stream().filter(Backend::isAvailable).toList();
     }
 
-    /** Resolves a user's choice ({@code auto} included) to a concrete, available backend. */
-    public static Backend resolve(String name, Model model, Session.Options options) throws EdgertException {
+    /**
+     * Opens {@code model} on the backend named {@code name}. {@code auto} uses {@code native} when it has a kernel
+     * for every op and otherwise TensorFlow Lite (XNNPACK), logging which ops forced the fallback.
+     */
+    public static BackendSession open(String name, Model model, Session.Options options) throws EdgertException {
         if (!AUTO.equals(name)) {
             Backend b = get(name);
             if (!b.isAvailable()) {
                 throw new EdgertException("backend '" + name + "' is unavailable: " + b.unavailableReason());
             }
-            return b;
+            return b.open(model, options);
         }
+        Backend nat = get(NativeBackend.NAME);
+        String reason;
+        if (!nat.isAvailable()) {
+            reason = nat.unavailableReason();
+        } else {
+            java.util.Set<String> missing = NativeBackend.unsupportedOps(model);
+            if (missing.isEmpty()) {
+                try {
+                    return nat.open(model, options);
+                } catch (io.edgert.runtime.UnsupportedOpException e) {
+                    reason = e.getMessage();
+                }
+            } else {
+                reason = "no native kernel for " + String.join(", ", missing);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "auto: " + model.source() + " runs on " + TFLITE + " (" + reason + ")");
         Backend tflite = get(TFLITE);
-        if (tflite.isAvailable()) {
-            LOG.log(System.Logger.Level.DEBUG, "auto: using " + TFLITE);
-            return tflite;
+        if (!tflite.isAvailable()) {
+            throw new EdgertException("no backend can run " + model.source() + ": native: " + reason + "; "
+                    + TFLITE + ": " + tflite.unavailableReason());
         }
-        throw new EdgertException("no backend is available: " + TFLITE + ": " + tflite.unavailableReason());
+        return tflite.open(model, options);
     }
 }

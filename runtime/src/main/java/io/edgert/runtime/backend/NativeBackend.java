@@ -1,0 +1,103 @@
+package io.edgert.runtime.backend;
+
+import io.edgert.jni.NativePlan;
+import io.edgert.runtime.EdgertException;
+import io.edgert.runtime.Model;
+import io.edgert.runtime.Session;
+import io.edgert.runtime.UnsupportedOpException;
+import io.edgert.runtime.model.OpInfo;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** edgert's own int8 kernels ({@code native/}), planned in Java and run over one native arena. */
+public final class NativeBackend implements Backend {
+    public static final String NAME = "native";
+
+    private static volatile Set<Integer> supportedOps;
+    private static volatile List<String> kernelIds;
+    private static volatile String loadError;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return ensureLoaded();
+    }
+
+    @Override
+    public String unavailableReason() {
+        return ensureLoaded() ? null : loadError;
+    }
+
+    static synchronized boolean ensureLoaded() {
+        if (supportedOps != null) {
+            return true;
+        }
+        if (loadError != null) {
+            return false;
+        }
+        try {
+            Set<Integer> ops = new HashSet<>();
+            List<String> ids = new ArrayList<>();
+            int n = NativePlan.edgert_kernel_count();
+            for (int i = 0; i < n; i++) {
+                ops.add(NativePlan.edgert_kernel_builtin(i));
+                ids.add(NativePlan.edgert_kernel_id(i).getString());
+            }
+            kernelIds = Collections.unmodifiableList(ids);
+            supportedOps = Collections.unmodifiableSet(ops);
+            return true;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            loadError = "edgert native library did not load: " + e.getMessage();
+            return false;
+        }
+    }
+
+    /** Every kernel variant compiled into the native library (empty when it did not load). */
+    public static List<String> kernelIds() {
+        return ensureLoaded() ? kernelIds : List.of();
+    }
+
+    /** Operator types of the model (by name) that have no native kernel at all; empty when all are covered. */
+    public static Set<String> unsupportedOps(Model model) {
+        Set<String> missing = new LinkedHashSet<>();
+        if (!ensureLoaded()) {
+            for (OpInfo op : model.operators()) {
+                missing.add(op.type());
+            }
+            return missing;
+        }
+        for (int s = 0; s < model.subgraphCount(); s++) {
+            for (OpInfo op : model.subgraph(s).operators()) {
+                if (op.isCustom() || !supportedOps.contains(op.builtinCode())) {
+                    missing.add(op.type());
+                }
+            }
+        }
+        if (model.subgraphCount() > 1) {
+            missing.add("control flow (" + model.subgraphCount() + " subgraphs)");
+        }
+        return missing;
+    }
+
+    @Override
+    public BackendSession open(Model model, Session.Options options) throws EdgertException {
+        if (!ensureLoaded()) {
+            throw new EdgertException("backend 'native' is unavailable: " + loadError);
+        }
+        Set<String> missing = unsupportedOps(model);
+        if (!missing.isEmpty()) {
+            throw new UnsupportedOpException(missing.iterator().next(), "backend 'native' has no kernel for "
+                    + String.join(", ", missing) + " in " + model.source());
+        }
+        return NativeSession.create(model, options);
+    }
+}

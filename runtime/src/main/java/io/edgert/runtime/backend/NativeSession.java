@@ -1,0 +1,312 @@
+package io.edgert.runtime.backend;
+
+import io.edgert.jni.NativePlan;
+import io.edgert.runtime.EdgertException;
+import io.edgert.runtime.Model;
+import io.edgert.runtime.Session;
+import io.edgert.runtime.UnsupportedOpException;
+import io.edgert.runtime.model.Graph;
+import io.edgert.runtime.model.OpInfo;
+import io.edgert.runtime.model.TensorInfo;
+import io.edgert.runtime.plan.MemoryPlan;
+import io.edgert.runtime.plan.NativeOpParams;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A model planned for edgert's native kernels: one native plan (packed weights, bound kernels) and one 64-byte
+ * aligned arena holding every activation; inputs and outputs are views into the arena (zero copy). A run is a
+ * single native call with no allocation.
+ */
+final class NativeSession implements BackendSession {
+    private final Model model;
+    private final Graph graph;
+    private final Session.Options options;
+    private final int[][] shapes;
+    private NativePlan.Handle handle;
+    private MemoryPlan memory;
+    private ByteBuffer arena;
+    private BytePointer arenaPointer;
+    private LongPointer opTimes;
+    private final List<Pointer> keepAlive = new ArrayList<>();
+    private String[] kernels;
+
+    private NativeSession(Model model, Session.Options options) {
+        this.model = model;
+        this.graph = model.graph();
+        this.options = options;
+        this.shapes = new int[graph.tensors().size()][];
+        for (TensorInfo t : graph.tensors()) {
+            shapes[t.index()] = t.shape();
+        }
+    }
+
+    static NativeSession create(Model model, Session.Options options) throws EdgertException {
+        NativeSession s = new NativeSession(model, options);
+        s.plan();
+        return s;
+    }
+
+    /** Requantization rounding: TFLite's builtin kernels use gemmlowp's double rounding. */
+    static int requantMode(Session.Options options) {
+        return switch (options.rounding()) {
+            case "single" -> NativePlan.REQUANT_SINGLE;
+            case "fp32" -> NativePlan.REQUANT_FP32;
+            default -> NativePlan.REQUANT_GEMMLOWP;
+        };
+    }
+
+    private void plan() throws EdgertException {
+        MemoryPlan mem = MemoryPlan.of(graph, shapes);
+        NativePlan.Handle h = NativePlan.edgert_plan_create(requantMode(options));
+        if (h == null || h.isNull()) {
+            throw new EdgertException("native backend: could not create a plan");
+        }
+        List<Pointer> alive = new ArrayList<>();
+        try {
+            int[] ids = declareTensors(h, mem, alive);
+            declareOps(h, ids);
+            if (NativePlan.edgert_plan_prepare(h) != 0) {
+                throw new UnsupportedOpException("native", "backend 'native' cannot run " + model.source() + ": "
+                        + NativePlan.edgert_plan_error(h).getString());
+            }
+        } catch (EdgertException | RuntimeException e) {
+            NativePlan.edgert_plan_destroy(h);
+            alive.forEach(Pointer::close);
+            throw e;
+        }
+        releaseNative();
+        handle = h;
+        memory = mem;
+        keepAlive.addAll(alive);
+        arena = ByteBuffer.allocateDirect((int) mem.arenaBytes() + 64).alignedSlice(64).order(ByteOrder.nativeOrder());
+        arenaPointer = new BytePointer(arena);
+        int opCount = NativePlan.edgert_plan_op_count(h);
+        opTimes = new LongPointer(Math.max(opCount, 1));
+        kernels = new String[opCount];
+        for (int o = 0; o < opCount; o++) {
+            BytePointer k = NativePlan.edgert_plan_op_kernel(h, o);
+            kernels[o] = k == null || k.isNull() ? "?" : k.getString();
+        }
+    }
+
+    private int[] declareTensors(NativePlan.Handle h, MemoryPlan mem, List<Pointer> alive) throws EdgertException {
+        int[] ids = new int[graph.tensors().size()];
+        Arrays.fill(ids, -1);
+        boolean[] used = new boolean[ids.length];
+        for (OpInfo op : graph.operators()) {
+            for (int t : op.inputs()) {
+                if (t >= 0) {
+                    used[t] = true;
+                }
+            }
+            for (int t : op.outputs()) {
+                used[t] = true;
+            }
+        }
+        for (int t : graph.inputs()) {
+            used[t] = true;
+        }
+        for (int t : graph.outputs()) {
+            used[t] = true;
+        }
+        for (TensorInfo info : graph.tensors()) {
+            int t = info.index();
+            if (!used[t]) {
+                continue;
+            }
+            int[] shape = shapes[t];
+            IntPointer dims = track(alive, new IntPointer(Math.max(shape.length, 1)));
+            dims.put(shape, 0, shape.length);
+            Pointer constData = null;
+            long offset = mem.offset(t);
+            if (info.isConstant()) {
+                constData = track(alive, new BytePointer(info.data()));
+                offset = -1;
+            }
+            var q = info.quantization();
+            int n = q.channelCount();
+            FloatPointer scales = track(alive, new FloatPointer(Math.max(n, 1)));
+            LongPointer zps = track(alive, new LongPointer(Math.max(n, 1)));
+            for (int i = 0; i < n; i++) {
+                scales.put(i, q.scale(i));
+                zps.put(i, q.zeroPoint(i));
+            }
+            int id = NativePlan.edgert_plan_add_tensor(h, info.dataType().tfliteCode(), shape.length, dims, offset,
+                    constData, n, scales, zps, q.quantizedDimension());
+            if (id < 0) {
+                throw new UnsupportedOpException("tensor", "backend 'native': tensor #" + t + " '" + info.name()
+                        + "': " + NativePlan.edgert_plan_error(h).getString());
+            }
+            ids[t] = id;
+        }
+        return ids;
+    }
+
+    private void declareOps(NativePlan.Handle h, int[] ids) throws EdgertException {
+        for (OpInfo op : graph.operators()) {
+            int[] in = Arrays.stream(op.inputs()).map(t -> t < 0 ? -1 : ids[t]).toArray();
+            int[] out = Arrays.stream(op.outputs()).map(t -> ids[t]).toArray();
+            NativeOpParams.Encoded p = NativeOpParams.encode(op);
+            try (IntPointer inP = new IntPointer(Math.max(in.length, 1)).put(in, 0, in.length);
+                 IntPointer outP = new IntPointer(Math.max(out.length, 1)).put(out, 0, out.length);
+                 IntPointer ints = new IntPointer(Math.max(p.ints().length, 1)).put(p.ints(), 0, p.ints().length);
+                 FloatPointer floats = new FloatPointer(Math.max(p.floats().length, 1))
+                         .put(p.floats(), 0, p.floats().length)) {
+                int id = NativePlan.edgert_plan_add_op(h, op.builtinCode(), null, in.length, inP, out.length, outP,
+                        p.ints().length, ints, p.floats().length, floats);
+                if (id < 0) {
+                    throw new UnsupportedOpException(op.type(), "backend 'native': op #" + op.index() + " "
+                            + op.type() + ": " + NativePlan.edgert_plan_error(h).getString());
+                }
+            }
+        }
+    }
+
+    private static <P extends Pointer> P track(List<Pointer> alive, P p) {
+        alive.add(p);
+        return p;
+    }
+
+    /** Kernel id bound to each op, in execution order. */
+    String[] kernels() {
+        return kernels.clone();
+    }
+
+    MemoryPlan memory() {
+        return memory;
+    }
+
+    long packedBytes() {
+        return NativePlan.edgert_plan_packed_bytes(handle);
+    }
+
+    private TensorSpec spec(int tensor) {
+        TensorInfo info = graph.tensor(tensor);
+        return new TensorSpec(info.name(), shapes[tensor], info.dataType(), info.quantization());
+    }
+
+    private ByteBuffer view(int tensor) {
+        long off = memory.offset(tensor);
+        int size = (int) memory.size(tensor);
+        return arena.slice((int) off, size).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public int inputCount() {
+        return graph.inputs().length;
+    }
+
+    @Override
+    public int outputCount() {
+        return graph.outputs().length;
+    }
+
+    @Override
+    public TensorSpec input(int i) {
+        return spec(graph.inputs()[i]);
+    }
+
+    @Override
+    public TensorSpec output(int i) {
+        return spec(graph.outputs()[i]);
+    }
+
+    @Override
+    public ByteBuffer inputBuffer(int i) {
+        return view(graph.inputs()[i]);
+    }
+
+    @Override
+    public ByteBuffer outputBuffer(int i) {
+        int t = graph.outputs()[i];
+        if (graph.tensor(t).isConstant()) {
+            return graph.tensor(t).data();
+        }
+        return view(t);
+    }
+
+    /**
+     * Only the batch (dimension 0) can change: every activation whose leading dimension equals the input's old
+     * batch is scaled with it, which holds for the feed-forward int8 models edgert targets.
+     */
+    @Override
+    public void resizeInput(int i, int[] shape) throws EdgertException {
+        int t = graph.inputs()[i];
+        int[] current = shapes[t];
+        for (int d = 1; d < shape.length; d++) {
+            if (shape[d] != current[d]) {
+                throw new EdgertException("backend 'native' can resize only the batch dimension; input " + i
+                        + " has shape " + Arrays.toString(current) + ", asked for " + Arrays.toString(shape));
+            }
+        }
+        int oldBatch = graph.tensor(t).shape().length > 0 ? graph.tensor(t).dim(0) : 1;
+        int newBatch = shape[0];
+        int[][] saved = shapes.clone();
+        for (TensorInfo info : graph.tensors()) {
+            int[] s = info.shape();
+            if (!info.isConstant() && s.length > 0 && s[0] == oldBatch) {
+                s[0] = newBatch;
+            }
+            shapes[info.index()] = s;
+        }
+        try {
+            plan();
+        } catch (EdgertException | RuntimeException e) {
+            System.arraycopy(saved, 0, shapes, 0, shapes.length);
+            throw e;
+        }
+    }
+
+    @Override
+    public void run() throws EdgertException {
+        if (NativePlan.edgert_plan_run(handle, arenaPointer, options.opTiming() ? opTimes : null) != 0) {
+            throw new EdgertException("backend 'native' failed to run " + model.source() + ": "
+                    + NativePlan.edgert_plan_error(handle).getString());
+        }
+    }
+
+    @Override
+    public long[] lastOpTimesNanos() {
+        if (!options.opTiming()) {
+            return null;
+        }
+        long[] r = new long[kernels.length];
+        opTimes.get(r);
+        return r;
+    }
+
+    @Override
+    public String backendName() {
+        return NativeBackend.NAME;
+    }
+
+    private void releaseNative() {
+        if (handle != null) {
+            NativePlan.edgert_plan_destroy(handle);
+            handle = null;
+        }
+        keepAlive.forEach(Pointer::close);
+        keepAlive.clear();
+        if (opTimes != null) {
+            opTimes.close();
+        }
+        if (arenaPointer != null) {
+            arenaPointer.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        releaseNative();
+    }
+}
