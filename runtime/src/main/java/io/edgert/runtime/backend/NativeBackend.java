@@ -88,6 +88,16 @@ public final class NativeBackend implements Backend {
         return missing;
     }
 
+    /** Plans {@code model} for the native kernels and describes the result ({@code edgert inspect --plan}). */
+    public static io.edgert.runtime.plan.PlanSummary summarize(Model model, Session.Options options)
+            throws EdgertException {
+        try (NativeSession s = (NativeSession) new NativeBackend().open(model, options)) {
+            List<String> types = model.operators().stream().map(OpInfo::type).toList();
+            return new io.edgert.runtime.plan.PlanSummary(types, List.of(s.kernels()), s.memory().arenaBytes(),
+                    s.memory().sumOfActivationBytes(), s.packedBytes());
+        }
+    }
+
     @Override
     public BackendSession open(Model model, Session.Options options) throws EdgertException {
         if (!ensureLoaded()) {
