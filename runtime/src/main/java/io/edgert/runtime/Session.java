@@ -185,6 +185,12 @@ public final class Session extends NativeResource {
         return backend.lastOpTimesNanos();
     }
 
+    /** Activation memory the backend uses for this model, or -1 when unknown. */
+    public long arenaBytes() {
+        ensureOpen();
+        return backend.arenaBytes();
+    }
+
     BackendSession backend() {
         ensureOpen();
         return backend;

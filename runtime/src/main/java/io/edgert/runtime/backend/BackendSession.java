@@ -42,6 +42,14 @@ public interface BackendSession extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Bytes of activation memory the backend uses for this model (its arena), or -1 when it can't tell. For
+     * comparing memory planners across backends.
+     */
+    default long arenaBytes() {
+        return -1;
+    }
+
     @Override
     void close();
 

@@ -286,6 +286,11 @@ final class NativeSession implements BackendSession {
     }
 
     @Override
+    public long arenaBytes() {
+        return memory.arenaBytes();
+    }
+
+    @Override
     public String backendName() {
         return NativeBackend.NAME;
     }

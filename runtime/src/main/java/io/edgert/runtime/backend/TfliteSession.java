@@ -219,6 +219,27 @@ final class TfliteSession implements BackendSession {
         }
     }
 
+    /** Extent of the non-persistent arena: TFLite places every kTfLiteArenaRw tensor inside one block. */
+    @Override
+    public long arenaBytes() {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        long n = interpreter.tensors_size();
+        for (int i = 0; i < n; i++) {
+            TfLiteTensor t = interpreter.tensor(i);
+            if (t == null || t.isNull() || t.allocation_type() != tensorflowlite.kTfLiteArenaRw) {
+                continue;
+            }
+            BytePointer p = t.data().raw();
+            if (p == null || p.isNull() || t.bytes() == 0) {
+                continue;
+            }
+            lo = Math.min(lo, p.address());
+            hi = Math.max(hi, p.address() + t.bytes());
+        }
+        return lo == Long.MAX_VALUE ? 0 : hi - lo;
+    }
+
     @Override
     public String backendName() {
         return backendName;
