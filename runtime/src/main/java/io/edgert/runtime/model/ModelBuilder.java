@@ -284,7 +284,9 @@ public final class ModelBuilder {
     // ---------------------------------------------------------------- convolutions and fully connected
 
     /**
-     * CONV_2D: input NHWC, filter OHWI, bias [O] (or {@link #NO_TENSOR}: the op then has two inputs), output NHWC.
+     * CONV_2D: input NHWC, filter OHWI, bias [O], output NHWC. {@link #NO_TENSOR} for the bias writes a two-input
+     * op, which the schema allows but TFLite 2.20's kernel refuses at prepare time ("has_bias was not true"):
+     * give a zero bias for models TFLite must run.
      */
     public ModelBuilder conv2d(int input, int filter, int bias, int output, Padding padding, int strideH, int strideW,
                                Activation activation) {

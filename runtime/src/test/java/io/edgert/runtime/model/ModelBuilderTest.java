@@ -214,7 +214,8 @@ class ModelBuilderTest {
         // Conv 1x1 with two output channels: y = [x0 + x1, x0 - x1] per pixel, RELU.
         checkUnary(s, new int[] {1, 2, 2, 2}, (b, x, y) -> {
             int w = b.constFloat("w", new int[] {2, 1, 1, 2}, 1, 1, 1, -1);
-            b.conv2d(x, w, ModelBuilder.NO_TENSOR, y, Padding.SAME, 1, 1, Activation.RELU);
+            int bias = b.constFloat("b", new int[] {2}, 0, 0);
+            b.conv2d(x, w, bias, y, Padding.SAME, 1, 1, Activation.RELU);
         }, in, new float[] {3, 0, 7, 0, 11, 0, 15, 0}, 0);
         // FULLY_CONNECTED keeping the leading dimensions: [2, 1, 3] x [2, 3]^T + b.
         checkUnary(new int[] {2, 1, 3}, new int[] {2, 1, 2}, (b, x, y) -> {
