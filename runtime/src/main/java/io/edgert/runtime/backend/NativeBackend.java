@@ -37,6 +37,11 @@ public final class NativeBackend implements Backend {
         return ensureLoaded() ? null : loadError;
     }
 
+    /** Whether the native library loaded, for tests that skip without it. */
+    public static boolean ensureLoadedForTests() {
+        return ensureLoaded();
+    }
+
     static synchronized boolean ensureLoaded() {
         if (supportedOps != null) {
             return true;

@@ -47,7 +47,7 @@ class NativeRealModelParityTest {
     @ParameterizedTest
     @MethodSource("models")
     void nativeIsBitExactWithTfliteRef(String relative) throws Exception {
-        Assumptions.assumeTrue(NativeBackend.ensureLoaded(), "native library unavailable");
+        Assumptions.assumeTrue(NativeBackend.ensureLoadedForTests(), "native library unavailable");
         Path path = SharedFiles.model(relative);
         try (Model model = Model.load(path); Model oracle = tfliteLoadable(model)) {
             ParityStats vsRef = new ParityStats();
@@ -106,7 +106,7 @@ class NativeRealModelParityTest {
 
     @Test
     void lstmFallsBackToTfliteWithAReason() throws Exception {
-        Assumptions.assumeTrue(NativeBackend.ensureLoaded(), "native library unavailable");
+        Assumptions.assumeTrue(NativeBackend.ensureLoadedForTests(), "native library unavailable");
         try (Model model = Model.load(SharedFiles.model("coral/keras_lstm_mnist_ptq.tflite"))) {
             UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
                     () -> model.newSession(Session.Options.defaults().backend("native")));
@@ -119,7 +119,7 @@ class NativeRealModelParityTest {
 
     @Test
     void autoPicksNativeWhenEveryOpIsCovered() throws Exception {
-        Assumptions.assumeTrue(NativeBackend.ensureLoaded(), "native library unavailable");
+        Assumptions.assumeTrue(NativeBackend.ensureLoadedForTests(), "native library unavailable");
         try (Model model = Model.load(SharedFiles.model("mlperf-tiny/vww_96_int8.tflite"));
              Session auto = model.newSession(Session.Options.defaults())) {
             assertEquals("native", auto.backendName());
