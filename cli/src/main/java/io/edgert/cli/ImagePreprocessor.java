@@ -73,6 +73,11 @@ final class ImagePreprocessor {
                 type == DataType.FLOAT32 ? "" : ", quantized with " + input.quantization());
     }
 
+    /** The normalization picked for an int8 input with this quantization; package-private for tests. */
+    static String int8RangeName(Quantization q) {
+        return closestInt8Range(q).name();
+    }
+
     private static Range closestInt8Range(Quantization q) {
         if (!q.isPerTensor()) {
             throw CliException.badInput("an int8 image input needs per-tensor quantization to feed pixels, got " + q
