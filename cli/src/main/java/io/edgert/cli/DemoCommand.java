@@ -45,10 +45,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        DeviceSummary.print(Device.detect(), out);
-        out.println();
         List<String> chosen = backends != null ? backends : availableBackends();
         try (Model model = modelPath != null ? Model.load(modelPath) : builtInModel()) {
+            DeviceSummary.print(Device.detect(), out);
+            out.println();
             out.printf("model    %s: %d ops, %d input%s%n", modelPath != null ? modelPath : "built-in MobileNet-style int8",
                     model.operators().size(), model.inputCount(), model.inputCount() == 1 ? "" : "s");
             out.printf("timing   %d warm-up + %d timed runs per backend, interleaved, %d thread%s%n%n", warmup, runs,

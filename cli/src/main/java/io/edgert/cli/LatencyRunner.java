@@ -71,8 +71,9 @@ final class LatencyRunner {
             }
             for (int i = 0; i < backends.size(); i++) {
                 if (rows.get(i) == null) {
-                    rows.set(i, LatencyTable.Row.measured(backends.get(i) + " (" + sessions.get(i).backendName()
-                            + ")", times.get(i)));
+                    String resolved = sessions.get(i).backendName();
+                    String name = backends.get(i).equals(resolved) ? resolved : backends.get(i) + " (" + resolved + ")";
+                    rows.set(i, LatencyTable.Row.measured(name, times.get(i)));
                 }
             }
             return rows;

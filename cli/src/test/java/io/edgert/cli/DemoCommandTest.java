@@ -15,8 +15,7 @@ class DemoCommandTest {
         CliResult r = CliResult.run("demo", "--runs", 3, "--warmup", 1);
         assertEquals(0, r.exitCode(), r.toString());
         for (String backend : DemoCommand.availableBackends()) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(backend + " (") && l.matches(".*\\d+\\.\\d{3}.*")),
-                    r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches(backend + " +\\d+\\.\\d{3} .*")), r.out());
         }
     }
 
@@ -27,8 +26,11 @@ class DemoCommandTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("CPU "), "device summary first: " + r.out());
         assertTrue(r.out().contains("median ms"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("tflite (tflite)")), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("tflite-ref (tflite-ref)")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("tflite +\\d+\\.\\d{3} .* 3")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("tflite-ref +\\d+\\.\\d{3} .* 3")), r.out());
+        CliResult auto = CliResult.run("demo", "--model", SharedFiles.model("coral/mobilenet_v1_0.25_128_quant.tflite"),
+                "--runs", 1, "--warmup", 0, "--backends", "auto");
+        assertTrue(auto.out().lines().anyMatch(l -> l.startsWith("auto (tflite) ")), auto.out());
     }
 
     @Test
@@ -39,5 +41,6 @@ class DemoCommandTest {
         }
         assertEquals(ExitCodes.RUN_FAILED, r.exitCode(), r.toString());
         assertTrue(r.err().contains("edgert demo --model FILE.tflite"), r.err());
+        assertTrue(r.out().isEmpty(), "nothing printed before the error: " + r.out());
     }
 }
