@@ -19,7 +19,7 @@ public final class CpuInfoParser {
     }
 
     public static CpuInfo parse(String text) {
-        if (text == null || text.isBlank()) {
+        if (text == null || text.trim().isEmpty()) {
             return CpuInfo.UNKNOWN;
         }
         List<Map<String, String>> blocks = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class CpuInfoParser {
         }
         String flagLine = first.getOrDefault("flags", first.getOrDefault("features", global.get("features")));
         Set<String> flags = new LinkedHashSet<>();
-        if (flagLine != null && !flagLine.isBlank()) {
+        if (flagLine != null && !flagLine.trim().isEmpty()) {
             flags.addAll(Arrays.asList(flagLine.trim().split("\\s+")));
         }
 

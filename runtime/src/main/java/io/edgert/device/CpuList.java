@@ -14,7 +14,7 @@ final class CpuList {
             return r;
         }
         for (String part : text.trim().split(",")) {
-            if (part.isBlank()) {
+            if (part.trim().isEmpty()) {
                 continue;
             }
             String[] range = part.trim().split("-");

@@ -39,7 +39,13 @@ public record Device(String os, String arch, CpuInfo cpu, Set<String> features, 
 
     /** Features in canonical order (Set.copyOf does not keep insertion order). */
     public List<String> featureList() {
-        return IsaFeatures.knownNames().stream().filter(features::contains).toList();
+        List<String> r = new java.util.ArrayList<>();
+        for (String f : IsaFeatures.knownNames()) {
+            if (features.contains(f)) {
+                r.add(f);
+            }
+        }
+        return r;
     }
 
     public boolean hasFeature(String name) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
  * Reads a {@link Device} from {@code /proc}, {@code /sys} and the native CPU-feature probe. The file-system root is
  * a parameter so tests can point it at canned trees (an arm64 board, a container without {@code /sys}).
  * Every read is best-effort: an unreadable or malformed source leaves its fields unknown.
+ *
+ * <p>Sticks to java.base APIs that Android has (no String.lines/isBlank, no Stream.toList): the runtime runs there.
  */
 public final class DeviceDetector {
     private static final System.Logger LOG = System.getLogger(DeviceDetector.class.getName());
@@ -64,17 +67,15 @@ public final class DeviceDetector {
         String ld = System.getenv("LD_LIBRARY_PATH");
         if (ld != null) {
             for (String d : ld.split(":")) {
-                if (!d.isBlank()) {
-                    ldPath.add(Path.of(d));
+                if (!d.trim().isEmpty()) {
+                    ldPath.add(Paths.get(d));
                 }
             }
         }
-        String os = System.getProperty("os.name", UNKNOWN_OS) + " " + System.getProperty("os.version", "");
-        return new DeviceDetector(Path.of("/"), os.trim(), Device.normalizeArch(System.getProperty("os.arch")),
+        String os = System.getProperty("os.name", Device.UNKNOWN) + " " + System.getProperty("os.version", "");
+        return new DeviceDetector(Paths.get("/"), os.trim(), Device.normalizeArch(System.getProperty("os.arch")),
                 Runtime.getRuntime().availableProcessors(), DeviceDetector::probeNative, ldPath);
     }
-
-    private static final String UNKNOWN_OS = Device.UNKNOWN;
 
     public Device detect() {
         CpuInfo cpu = CpuInfoParser.parse(read("proc/cpuinfo"));
@@ -114,7 +115,7 @@ public final class DeviceDetector {
             Class<?> plan = Class.forName("io.edgert.jni.NativePlan", false, DeviceDetector.class.getClassLoader());
             Class<?> loader = Class.forName("org.bytedeco.javacpp.Loader");
             Object file = loader.getMethod("load", Class.class).invoke(null, plan);
-            if (!(file instanceof String path) || !ElfSymbols.defines(Path.of(path), NATIVE_SYMBOL)) {
+            if (!(file instanceof String path) || !ElfSymbols.defines(Paths.get(path), NATIVE_SYMBOL)) {
                 LOG.log(System.Logger.Level.DEBUG, "native library " + file + " does not define " + NATIVE_SYMBOL
                         + " yet; using /proc/cpuinfo");
                 return OptionalLong.empty();
@@ -196,7 +197,7 @@ public final class DeviceDetector {
 
     /** sysfs cache sizes: "48K", "2048K", "30M". */
     static long parseSize(String s) {
-        if (s == null || s.isBlank()) {
+        if (s == null || s.trim().isEmpty()) {
             return -1;
         }
         String t = s.trim().toUpperCase(java.util.Locale.ROOT);
@@ -233,7 +234,7 @@ public final class DeviceDetector {
                     + " system library directories)", Device.UNKNOWN, List.of());
         }
         String version = read("proc/driver/nvidia/version");
-        String versionLine = version == null ? Device.UNKNOWN : version.lines().findFirst().orElse(Device.UNKNOWN).trim();
+        String versionLine = version == null ? Device.UNKNOWN : version.split("\n", 2)[0].trim();
         boolean wsl = Files.exists(root.resolve("dev/dxg"));
         if (version == null && !wsl && !Files.exists(root.resolve("dev/nvidiactl"))) {
             return new CudaStatus(false, CUDA_DRIVER + " found at " + lib
@@ -258,8 +259,12 @@ public final class DeviceDetector {
                 if (info == null) {
                     continue;
                 }
-                info.lines().filter(l -> l.startsWith("Model:")).findFirst()
-                        .ifPresent(l -> r.add(l.substring(6).trim()));
+                for (String line : info.split("\n")) {
+                    if (line.startsWith("Model:")) {
+                        r.add(line.substring(6).trim());
+                        break;
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             return r;
@@ -294,6 +299,10 @@ public final class DeviceDetector {
 
     /** Lets the CLI say which directories were searched for the driver. */
     public static List<String> driverDirectories() {
-        return DRIVER_DIRS.stream().map(d -> "/" + d).toList();
+        List<String> r = new ArrayList<>();
+        for (String d : DRIVER_DIRS) {
+            r.add("/" + d);
+        }
+        return r;
     }
 }
