@@ -1,16 +1,14 @@
 package io.edgert.bench;
 
-import io.edgert.runtime.DataType;
 import io.edgert.runtime.EdgertException;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
-import io.edgert.runtime.Tensor;
+import io.edgert.runtime.io.RandomInputs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Side-by-side latency of one model on several backends in one process. Sessions are created one after another
@@ -43,6 +41,7 @@ public final class ModelBench {
     public List<BenchResult> run(Model model, String label, List<String> backends) {
         Map<String, Session> sessions = new LinkedHashMap<>();
         Map<String, long[]> init = new LinkedHashMap<>();
+        Map<String, String> resolved = new LinkedHashMap<>();
         List<BenchResult> failed = new ArrayList<>();
         try {
             for (String b : backends) {
@@ -54,6 +53,7 @@ public final class ModelBench {
                     s.run();
                     long t2 = System.nanoTime();
                     sessions.put(b, s);
+                    resolved.put(b, s.backendName());
                     init.put(b, new long[] {t1 - t0, t2 - t1});
                 } catch (EdgertException | RuntimeException e) {
                     failed.add(BenchResult.failed(label, b, threads, e.getMessage()));
@@ -68,7 +68,8 @@ public final class ModelBench {
             List<BenchResult> results = new ArrayList<>();
             for (String b : backends) {
                 if (sessions.containsKey(b)) {
-                    results.add(new BenchResult(label, b, threads, init.get(b)[0], init.get(b)[1],
+                    String name = b.equals(resolved.get(b)) ? b : b + " (" + resolved.get(b) + ")";
+                    results.add(new BenchResult(label, name, threads, init.get(b)[0], init.get(b)[1],
                             LatencyStats.of(samples.get(b)), null));
                 } else {
                     failed.stream().filter(f -> f.backend().equals(b)).forEach(results::add);
@@ -111,21 +112,8 @@ public final class ModelBench {
         return trimmed;
     }
 
-    /** Seeded random inputs: raw bytes for integer tensors, uniform [0, 1) for float tensors. */
+    /** Seeded random inputs ({@link RandomInputs}): every backend sees the same bytes. */
     public static void fillInputs(Session s, long seed) {
-        Random r = new Random(seed);
-        for (Tensor t : s.inputs()) {
-            if (t.dataType() == DataType.FLOAT32) {
-                float[] f = new float[(int) t.elementCount()];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = r.nextFloat();
-                }
-                t.putFloats(f);
-            } else {
-                byte[] b = new byte[t.byteSize()];
-                r.nextBytes(b);
-                t.putBytes(b);
-            }
-        }
+        RandomInputs.fill(s, seed);
     }
 }

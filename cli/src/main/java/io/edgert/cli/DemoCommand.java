@@ -1,5 +1,8 @@
 package io.edgert.cli;
 
+import io.edgert.bench.BenchTable;
+import io.edgert.bench.ModelBench;
+import io.edgert.bench.zoo.MobileNetStyle;
 import io.edgert.device.Device;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.backend.Backend;
@@ -49,23 +52,19 @@ final class DemoCommand implements Callable<Integer> {
         try (Model model = modelPath != null ? Model.load(modelPath) : builtInModel()) {
             DeviceSummary.print(Device.detect(), out);
             out.println();
-            out.printf("model    %s: %d ops, %d input%s%n", modelPath != null ? modelPath : "built-in MobileNet-style int8",
+            out.printf("model    %s: %d ops, %d input%s%n", modelPath != null ? modelPath : "built-in MobileNetV1-style int8 (96x96x3, alpha 0.25)",
                     model.operators().size(), model.inputCount(), model.inputCount() == 1 ? "" : "s");
             out.printf("timing   %d warm-up + %d timed runs per backend, interleaved, %d thread%s%n%n", warmup, runs,
                     threads, threads == 1 ? "" : "s");
             out.flush();
-            new LatencyTable(new LatencyRunner(threads, warmup, runs, 1).measure(model, chosen)).print(out);
+            String label = modelPath != null ? modelPath.getFileName().toString() : "demo";
+            BenchTable.print(new ModelBench(warmup, runs, 0, threads, 1).run(model, label, chosen), out);
         }
         return ExitCodes.OK;
     }
 
     private static Model builtInModel() throws Exception {
-        try {
-            return DemoModels.mobilenetStyleInt8();
-        } catch (UnsupportedOperationException e) {
-            throw new CliException(ExitCodes.RUN_FAILED, "the built-in demo model is not in this build yet ("
-                    + e.getMessage() + "); time a model of yours with: edgert demo --model FILE.tflite");
-        }
+        return MobileNetStyle.demoDefault();
     }
 
     static List<String> availableBackends() {

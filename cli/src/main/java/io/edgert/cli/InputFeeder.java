@@ -47,39 +47,13 @@ final class InputFeeder {
                 + a.dataType().label() + " from " + file);
     }
 
-    /**
-     * Uniform random data over the dtype's range (float32: [-1, 1), int32: [0, 100) so index-like inputs stay
-     * small). The same seed gives the same bytes, so runs are reproducible.
-     */
+    /** Seeded random data over the dtype's range ({@link io.edgert.runtime.io.RandomInputs}). */
     static String random(Tensor t, Random rnd) {
-        int n = (int) t.elementCount();
-        ByteBuffer b = ByteBuffer.allocate(t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        switch (t.dataType()) {
-            case INT8, UINT8 -> rnd.nextBytes(b.array());
-            case BOOL -> {
-                for (int i = 0; i < n; i++) {
-                    b.put(i, (byte) rnd.nextInt(2));
-                }
-            }
-            case INT16 -> {
-                for (int i = 0; i < n; i++) {
-                    b.putShort(2 * i, (short) rnd.nextInt(1 << 16));
-                }
-            }
-            case INT32 -> {
-                for (int i = 0; i < n; i++) {
-                    b.putInt(4 * i, rnd.nextInt(100));
-                }
-            }
-            case FLOAT32 -> {
-                for (int i = 0; i < n; i++) {
-                    b.putFloat(4 * i, rnd.nextFloat() * 2 - 1);
-                }
-            }
-            default -> throw CliException.badInput(label(t) + ": cannot make random " + t.dataType().label()
-                    + " data; pass --input FILE.npy");
+        try {
+            io.edgert.runtime.io.RandomInputs.fill(t, rnd);
+        } catch (IllegalArgumentException e) {
+            throw CliException.badInput(e.getMessage() + "; pass --input FILE.npy");
         }
-        t.putBytes(b.array());
         return "random " + t.dataType().label();
     }
 
