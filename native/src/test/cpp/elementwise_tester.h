@@ -64,7 +64,7 @@ class ElementwiseTester {
     int32_t m1, m2, mo;
     int s1, s2, so;
     if (op_ == 18) {
-      OracleQuantizeMultiplier(static_cast<double>(sa_) * static_cast<double>(sb_) / static_cast<double>(so_), &mo, &so, single);
+      OracleQuantizeMultiplier(static_cast<double>(sa_ * sb_ / so_), &mo, &so, single);  // float product, as mul.cc
     } else {
       const double twice = 2.0 * static_cast<double>(std::max(sa_, sb_));
       OracleQuantizeMultiplier(sa_ / twice, &m1, &s1, single);

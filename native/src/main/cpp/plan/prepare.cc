@@ -320,7 +320,9 @@ bool PrepareBinary(Checker& c, int mode, Op& op) {
   p.out_zp = out->ZeroPoint();
   const bool single = mode == EDGERT_REQUANT_SINGLE;
   if (op.builtin == kMul) {
-    const double real = static_cast<double>(a->Scale()) * static_cast<double>(b->Scale()) / static_cast<double>(out->Scale());
+    // mul.cc: `double real_multiplier = input1->params.scale * input2->params.scale / output->params.scale;`
+    // is evaluated in float (the scales are floats), then widened.
+    const double real = static_cast<double>(a->Scale() * b->Scale() / out->Scale());
     QuantizeMultiplier(real, &p.out_mult, &p.out_shift, single);
     p.fp32_scale = a->Scale() * b->Scale() / out->Scale();
   } else {
@@ -524,7 +526,8 @@ bool PrepareConcat(Checker& c, Op& op) {
   if (op.inputs.empty()) return c.Fail("expected at least 1 input");
   if (!c.Counts(op.inputs.size(), op.inputs.size(), 1)) return false;
   const Tensor* out = c.Out(0);
-  if (op.Int(1, kActNone) != kActNone) return c.Fail("fused activation %d not supported (TFLite requires NONE)", op.Int(1, 0));
+  // The fused activation (int param 1) is ignored, as TFLite's concatenation.cc does ("Activation function
+  // parameter is ignored"), so results stay bit-exact with TFLite even for models that set one.
   int axis = op.Int(0, 0);
   if (axis < 0) axis += out->rank;
   if (axis < 0 || axis >= out->rank) return c.Fail("axis %d out of range for rank %d", op.Int(0, 0), out->rank);

@@ -6,7 +6,8 @@
 //   2 * max_scale / (2^20 * out_scale), output zero point added, clamped to the activation range.
 // - SUB: sub.cc PrepareGeneralSubOp negates input2's multiplier (op_sign = -1) and runs the ADD kernel, so the
 //   rounding of the negative product is SaturatingRoundingDoublingHighMul's (not the negated positive one).
-// - MUL: (in1 - zp1) * (in2 - zp2) times QuantizeMultiplier(in1_scale * in2_scale / out_scale), + out zp, clamp.
+// - MUL: (in1 - zp1) * (in2 - zp2) times QuantizeMultiplier(double(in1_scale * in2_scale / out_scale) [float
+//   product and quotient, as mul.cc]), + out zp, clamp.
 // Requant modes: GEMMLOWP and SINGLE change every MultiplyByQuantizedMultiplier; FP32 is implemented for MUL
 // (XNNPACK qs8-vmul fp32: float(product) * scale, lrintf). ADD/SUB in FP32 mode keep TFLite's integer scheme
 // (XNNPACK's qs8-vadd uses its own integer multipliers; not reproduced).
