@@ -270,9 +270,49 @@ void TestErrors() {
   }
 }
 
+// Per-op requant override: a MUL whose multiplier is exactly 0.25 turns product -2 into -0.5, which the gemmlowp
+// double rounding sends to -1 (half away from zero) and the single rounding to 0 (half up).
+void TestRequantOverride() {
+  auto run = [](int plan_mode, int override_mode, int8_t* out) {
+    PlanBuilder b(plan_mode);
+    const int8_t xa[4] = {-1, -3, 1, 3}, xb[4] = {2, 2, 2, 2};
+    const int x = b.Act(kI8, {4}, 0.5f, 0);
+    const int64_t off_y = b.next_offset;
+    const int y = b.Act(kI8, {4}, 0.5f, 0);
+    const int64_t off_o = b.next_offset;
+    const int o = b.Act(kI8, {4}, 1.0f, 0);
+    const int op = b.Op(18, nullptr, {x, y}, {o});
+    if (override_mode != -2) EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, op, override_mode) == 0, "override");
+    EXPECT_TRUE(edgert_plan_prepare(b.plan) == 0, "prepare: %s", edgert_plan_error(b.plan));
+    uint8_t* arena = b.Arena();
+    memcpy(arena, xa, 4);
+    memcpy(arena + off_y, xb, 4);
+    edgert_plan_run(b.plan, arena, nullptr);
+    memcpy(out, arena + off_o, 4);
+  };
+  int8_t g[4], s[4], gs[4], sg[4], reset[4];
+  run(EDGERT_REQUANT_GEMMLOWP, -2, g);
+  run(EDGERT_REQUANT_SINGLE, -2, s);
+  run(EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, gs);
+  run(EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_GEMMLOWP, sg);
+  run(EDGERT_REQUANT_SINGLE, -1, reset);
+  EXPECT_TRUE(g[0] == -1 && g[1] == -2 && g[2] == 1 && g[3] == 2, "gemmlowp %d %d %d %d", g[0], g[1], g[2], g[3]);
+  EXPECT_TRUE(s[0] == 0 && s[1] == -1 && s[2] == 1 && s[3] == 2, "single %d %d %d %d", s[0], s[1], s[2], s[3]);
+  EXPECT_TRUE(memcmp(gs, s, 4) == 0, "override to single");
+  EXPECT_TRUE(memcmp(sg, g, 4) == 0, "override to gemmlowp");
+  EXPECT_TRUE(memcmp(reset, s, 4) == 0, "override -1 keeps the plan's mode");
+  PlanBuilder b(0);
+  EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, 0, 1) == -1, "no such op");
+  const int x = b.Act(kI8, {4}, 0.5f, 0);
+  b.Op(19, nullptr, {x}, {x});
+  EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, 0, 5) == -1, "bad mode");
+  EXPECT_TRUE(strstr(edgert_plan_error(b.plan), "requant_mode") != nullptr, "message %s", edgert_plan_error(b.plan));
+}
+
 }  // namespace
 
 int main() {
+  TestRequantOverride();
   TestRegistry();
   TestTwoOpPlan();
   TestErrors();

@@ -167,6 +167,20 @@ int edgert_plan_add_op(edgert_plan* plan, int builtin_code, const char* kernel_i
   return id;
 }
 
+int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode) {
+  if (plan == nullptr) return -1;
+  plan->error.clear();
+  if (op < 0 || op >= static_cast<int>(plan->ops.size())) {
+    return Fail(plan, "op %d does not exist (have %zu)", op, plan->ops.size());
+  }
+  if (requant_mode < -1 || requant_mode > EDGERT_REQUANT_FP32) {
+    return Fail(plan, "op %d: requant_mode must be -1, 0, 1 or 2, got %d", op, requant_mode);
+  }
+  plan->ops[op].requant_override = requant_mode;
+  plan->prepared = false;
+  return 0;
+}
+
 int edgert_plan_prepare(edgert_plan* plan) {
   if (plan == nullptr) return -1;
   plan->error.clear();
@@ -178,7 +192,8 @@ int edgert_plan_prepare(edgert_plan* plan) {
     edgert::Op& op = plan->ops[i];
     const char* name = BuiltinName(op.builtin);
     std::string why;
-    if (!edgert::PrepareOp(plan->requant_mode, plan->tensors, &op, &why)) {
+    const int mode = op.requant_override >= 0 ? op.requant_override : plan->requant_mode;
+    if (!edgert::PrepareOp(mode, plan->tensors, &op, &why)) {
       return Fail(plan, "op %zu (%s): %s", i, name, why.c_str());
     }
     const int in_dtype = op.inputs.empty() || op.inputs[0] < 0 ? -1 : plan->tensors[op.inputs[0]].dtype;
@@ -192,11 +207,11 @@ int edgert_plan_prepare(edgert_plan* plan) {
                     in_dtype, out_dtype);
       }
       if (!edgert::KernelEnabled(*k)) return Fail(plan, "op %zu (%s): kernel '%s' is not supported on this CPU", i, name, k->id);
-      if ((k->requant_modes & (1u << plan->requant_mode)) == 0) {
-        return Fail(plan, "op %zu (%s): kernel '%s' does not implement requant mode %d", i, name, k->id, plan->requant_mode);
+      if ((k->requant_modes & (1u << mode)) == 0) {
+        return Fail(plan, "op %zu (%s): kernel '%s' does not implement requant mode %d", i, name, k->id, mode);
       }
     } else {
-      k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, plan->requant_mode);
+      k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode);
       if (k == nullptr) return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d", i, name, in_dtype, out_dtype);
     }
     op.kernel = k;

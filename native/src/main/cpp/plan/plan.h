@@ -44,6 +44,7 @@ struct Op {
   std::string kernel_request;
   std::vector<int32_t> inputs, outputs, ints;
   std::vector<float> floats;
+  int requant_override = -1;  // EDGERT_REQUANT_*, or -1 for the plan's mode
   const KernelVariant* kernel = nullptr;
   OpParams params;
 
