@@ -66,7 +66,8 @@ class PoolTester {
               if (hw) {
                 // optimized_integer_ops::Mean: integer multiplier on the raw sum plus a float-derived bias.
                 const float num = static_cast<float>(h_ * w_);
-                const int32_t bias = out_zp_ - static_cast<int32_t>(in_zp_ * in_s_ / out_s_);
+                const float zterm = in_zp_ * in_s_ / out_s_;
+                const int32_t bias = out_zp_ - static_cast<int32_t>(std::round(zterm));
                 int32_t m;
                 int s;
                 OracleQuantizeMultiplier(static_cast<float>(in_s_ / (num * out_s_)), &m, &s, mode_ == EDGERT_REQUANT_SINGLE);

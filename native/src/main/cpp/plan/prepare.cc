@@ -405,7 +405,11 @@ bool PrepareMean(Checker& c, int mode, Op& op) {
     p.in_w = in->dims[2];
     p.in_c = in->dims[3];
     const float num = static_cast<float>(p.in_w * p.in_h);
-    p.mean_bias = out->ZeroPoint() - static_cast<int32_t>(in->ZeroPoint() * in->Scale() / out->Scale());
+    // Current optimized_integer_ops::Mean / optimized_ops::Mean round the zero-point term half away from zero
+    // (older releases truncated it: static_cast<int32>(zp * in_scale / out_scale)).
+    float temp = in->ZeroPoint() * in->Scale() / out->Scale();
+    temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
+    p.mean_bias = out->ZeroPoint() - static_cast<int32_t>(temp);
     const float real_scale = in->Scale() / (num * out->Scale());
     p.mult.resize(1);
     p.shift.resize(1);

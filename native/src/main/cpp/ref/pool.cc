@@ -9,7 +9,8 @@
 // - mean (reduce.cc EvalMean, kGenericOptimized):
 //   * 4-D input, keep_dims, axes {1,2}: optimized_integer_ops::Mean / optimized_ops::Mean (uint8):
 //     sum of raw values, MultiplyByQuantizedMultiplier(sum, QuantizeMultiplier(float(in_scale / (H*W *
-//     out_scale)))), + (out_zp - int(in_zp * in_scale / out_scale)) [float math, truncated], clamp.
+//     out_scale)))), + (out_zp - round(in_zp * in_scale / out_scale)) [float math, rounded half away from zero
+//     by +-0.5 and truncation, as the current optimized/integer_ops/mean.h and optimized/reduce.h], clamp.
 //   * otherwise, equal input/output params: reference_ops::Mean: int sum / count, truncating.
 //   * otherwise: reference_ops::QuantizedMeanOrSum: float(sum) / count * (in_scale / out_scale)
 //     - in_zp * scale, TfLiteRound, + out_zp, clamped in float.
