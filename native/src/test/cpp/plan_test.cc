@@ -61,6 +61,7 @@ void TestTwoOpPlan() {
   EXPECT_TRUE(std::string(edgert_plan_op_kernel(plan, 0)) == "add_qs8_ref", "kernel 0 %s", edgert_plan_op_kernel(plan, 0));
   EXPECT_TRUE(std::string(edgert_plan_op_kernel(plan, 1)) == "logistic_qs8_lut_ref", "kernel 1 %s", edgert_plan_op_kernel(plan, 1));
   EXPECT_TRUE(edgert_plan_op_kernel(plan, 2) == nullptr, "op 2 does not exist");
+  EXPECT_TRUE(edgert_plan_packed_bytes(plan) == 256, "packed bytes %lld (the LOGISTIC table)", (long long)edgert_plan_packed_bytes(plan));
   EXPECT_TRUE(edgert_plan_run(plan, nullptr, nullptr) == -1, "NULL arena rejected");
 
   alignas(64) uint8_t arena[448];

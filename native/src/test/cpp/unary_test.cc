@@ -8,7 +8,39 @@ using edgert_test::kF32;
 using edgert_test::kI8;
 using edgert_test::kU8;
 
+namespace {
+
+// Sanity check outside the fixed-point oracle: HARD_SWISH stays within one step of the float function
+// x * relu6(x + 3) / 6, and LOGISTIC / TANH tables within half a step plus float noise.
+void FloatSanity() {
+  const float in_s = 0.05f, out_s = 0.03f;
+  const int in_zp = 3, out_zp = -10;
+  for (int op : {117, 14, 28}) {
+    const float os = op == 117 ? out_s : op == 14 ? 1.0f / 256 : 1.0f / 128;
+    const int oz = op == 117 ? out_zp : op == 14 ? -128 : 0;
+    edgert_test::PlanBuilder b(EDGERT_REQUANT_GEMMLOWP);
+    const int x = b.Act(kI8, {256}, in_s, in_zp);
+    const int64_t off = b.next_offset;
+    const int y = b.Act(kI8, {256}, os, oz);
+    b.Op(op, nullptr, {x}, {y});
+    EXPECT_TRUE(edgert_plan_prepare(b.plan) == 0, "prepare %s", edgert_plan_error(b.plan));
+    uint8_t* arena = b.Arena();
+    for (int i = 0; i < 256; ++i) arena[i] = static_cast<uint8_t>(i);
+    edgert_plan_run(b.plan, arena, nullptr);
+    for (int i = 0; i < 256; ++i) {
+      const float v = in_s * (static_cast<int8_t>(i) - in_zp);
+      const float f = op == 117 ? v * std::min(std::max(v + 3.0f, 0.0f), 6.0f) / 6.0f : op == 14 ? 1.0f / (1.0f + std::exp(-v)) : std::tanh(v);
+      const float want = std::min(std::max(f / os + oz, -128.0f), 127.0f);
+      const int got = static_cast<int8_t>(arena[off + i]);
+      EXPECT_TRUE(std::fabs(got - want) <= (op == 117 ? 1.0f : 0.51f), "op %d x=%d: got %d, float %.3f", op, static_cast<int8_t>(i), got, want);
+    }
+  }
+}
+
+}  // namespace
+
 int main() {
+  FloatSanity();
   int runs = 0;
   uint64_t seed = 1001;
   for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {
