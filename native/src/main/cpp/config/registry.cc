@@ -41,6 +41,9 @@ const KernelVariant kVariants[] = {
     REF("mean_qu8_ref", kMean, U8, U8, ref::mean_qu8),
     REF("softmax_qs8_ref", kSoftmax, S8, S8, ref::softmax_qs8),
     REF("softmax_qu8_ref", kSoftmax, U8, U8, ref::softmax_qu8),
+    // TFLite's uint16-LUT softmax (aarch64 + clang builds, e.g. Android): chosen by id, never by default.
+    REF("softmax_qs8_lut16_ref", kSoftmax, S8, S8, ref::softmax_qs8_lut16),
+    REF("softmax_qu8_lut16_ref", kSoftmax, U8, U8, ref::softmax_qu8_lut16),
     REF("logistic_qs8_lut_ref", kLogistic, S8, S8, ref::lut_x8),
     REF("logistic_qu8_lut_ref", kLogistic, U8, U8, ref::lut_x8),
     REF("tanh_qs8_lut_ref", kTanh, S8, S8, ref::lut_x8),

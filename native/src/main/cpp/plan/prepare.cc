@@ -454,6 +454,13 @@ bool PrepareActivation(Checker& c, int mode, Op& op) {
       const float beta = op.Float(0, 1.0f);
       const float scale = -in->Scale() * beta;  // PopulateSoftmaxLookupTable
       for (int32_t val = 0; val <= 255; ++val) p.table[255 - val] = expf(scale * val);
+      // PopulateSoftmaxUInt8LookupTable (TFLITE_SOFTMAX_USE_UINT16_LUT builds).
+      const float scale16 = in->Scale() * beta;
+      for (int32_t val = 0; val <= 255; ++val) {
+        const float input_to_exp = scale16 * (val - 255);
+        const int32_t temp = static_cast<int32_t>(expf(input_to_exp) * 65535 + 0.5);
+        p.table16[val] = static_cast<uint16_t>(std::min(65535, temp));
+      }
       p.out_scale = out->Scale();
       return true;
     }

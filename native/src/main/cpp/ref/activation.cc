@@ -6,7 +6,11 @@
 //   (table[255 - v] = expf(-in_scale * beta * v)); per row: max, sum_exp = sum of table[255 - max + x] in
 //   order (float), inv = 1 / (sum_exp * out_scale), q = round(table * inv) + out_zp (int8: std::round; uint8
 //   on non-arm64: int(prob + 0.5f), as QuantizeSoftmaxOutput), clamped. TFLITE_SOFTMAX_USE_UINT16_LUT builds
-//   (off by default) are not matched. Table built in plan/ (PopulateSoftmaxTable).
+//   (off by default) are not matched here: see softmax_*_lut16 below. Table built in plan/.
+// - softmax_*_lut16: optimized_ops::SoftmaxInt8LUT, which TFLite uses when TFLITE_SOFTMAX_USE_UINT16_LUT is
+//   defined (`__aarch64__ && __clang__`, e.g. Android arm64): 16-bit table int(expf(in_scale * beta * (v - 255))
+//   * 65535 + 0.5), integer row sum, QuantizeMultiplier(1 / (sum * out_scale)), MultiplyByQuantizedMultiplier
+//   of each table entry, + out_zp, clamp. Inputs are indexed as uint8 (int8 xor 0x80).
 // - logistic / tanh: LUTPopulate<int8_t/uint8_t>: dequantize each of the 256 inputs, 1/(1+expf(-x)) or tanhf,
 //   TfLiteRound(y / out_scale) + out_zp, clamp. Table built in plan/; this kernel is the 256-entry lookup.
 // - hard_swish: reference_ops::HardSwish<T> (int16 fixed point, params from HardSwishPrepare).
@@ -113,9 +117,39 @@ void Relu(const OpParams& p, uint8_t* arena) {
   }
 }
 
+template <typename T>
+void SoftmaxLut16(const OpParams& p, uint8_t* arena) {
+  const uint8_t* input = TensorData<const uint8_t>(p.in[0], arena);
+  T* output = TensorData<T>(p.out[0], arena);
+  const uint8_t offset = std::is_same<T, int8_t>::value ? 0x80 : 0;
+  const int32_t qmin = std::numeric_limits<T>::min();
+  const int32_t qmax = std::numeric_limits<T>::max();
+  const int mode = IntMode(p);
+  for (int64_t r = 0; r < p.outer; ++r) {
+    const uint8_t* in = input + r * p.inner;
+    T* out = output + r * p.inner;
+    int32_t max_val = 0;
+    for (int64_t j = 0; j < p.inner; ++j) max_val = std::max<int32_t>(max_val, in[j] ^ offset);
+    const uint8_t table_offset = static_cast<uint8_t>(255 - max_val);
+    int32_t sum_exp = 0;
+    for (int64_t j = 0; j < p.inner; ++j) sum_exp += p.table16[static_cast<uint8_t>((in[j] ^ offset) + table_offset)];
+    const float inv_sum_exp = 1.0f / (sum_exp * p.out_scale);
+    int32_t multiplier;
+    int shift;
+    QuantizeMultiplier(inv_sum_exp, &multiplier, &shift, mode == EDGERT_REQUANT_SINGLE);
+    for (int64_t j = 0; j < p.inner; ++j) {
+      const int32_t e = p.table16[static_cast<uint8_t>((in[j] ^ offset) + table_offset)];
+      const int32_t v = MultiplyByQuantizedMultiplier(e, multiplier, shift, mode) + p.out_zp;
+      out[j] = static_cast<T>(std::max(std::min(qmax, v), qmin));
+    }
+  }
+}
+
 }  // namespace
 
 void softmax_qs8(const OpParams& p, uint8_t* arena) { Softmax<int8_t>(p, arena); }
+void softmax_qs8_lut16(const OpParams& p, uint8_t* arena) { SoftmaxLut16<int8_t>(p, arena); }
+void softmax_qu8_lut16(const OpParams& p, uint8_t* arena) { SoftmaxLut16<uint8_t>(p, arena); }
 void softmax_qu8(const OpParams& p, uint8_t* arena) { Softmax<uint8_t>(p, arena); }
 
 void lut_x8(const OpParams& p, uint8_t* arena) {

@@ -64,6 +64,7 @@ struct OpParams {
   // Lookup tables (LOGISTIC, TANH) and SOFTMAX.
   uint8_t lut[256] = {0};
   float table[256] = {0};
+  uint16_t table16[256] = {0};  // SOFTMAX uint16 LUT (TFLITE_SOFTMAX_USE_UINT16_LUT)
   float out_scale = 0.0f;
   int64_t outer = 0, inner = 0;
 
@@ -126,6 +127,8 @@ EDGERT_DECLARE_KERNEL(mean_qs8)
 EDGERT_DECLARE_KERNEL(mean_qu8)
 EDGERT_DECLARE_KERNEL(softmax_qs8)
 EDGERT_DECLARE_KERNEL(softmax_qu8)
+EDGERT_DECLARE_KERNEL(softmax_qs8_lut16)
+EDGERT_DECLARE_KERNEL(softmax_qu8_lut16)
 EDGERT_DECLARE_KERNEL(lut_x8)
 EDGERT_DECLARE_KERNEL(hardswish_qs8)
 EDGERT_DECLARE_KERNEL(hardswish_qu8)
