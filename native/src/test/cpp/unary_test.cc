@@ -37,10 +37,33 @@ void FloatSanity() {
   }
 }
 
+// QUANTIZE of values outside int32 after scaling: TFLite's double -> int32 cast is undefined in C++; the compiled
+// x86 code yields INT32_MIN (so even +1e30 lands on qmin), arm64 saturates. edgert reproduces the hardware.
+void QuantizeOutOfRange() {
+  edgert_test::PlanBuilder b(EDGERT_REQUANT_GEMMLOWP);
+  const int x = b.Act(kF32, {4});
+  const int64_t off = b.next_offset;
+  const int y = b.Act(kI8, {4}, 0.1f, 5);
+  b.Op(114, nullptr, {x}, {y});
+  EXPECT_TRUE(edgert_plan_prepare(b.plan) == 0, "prepare %s", edgert_plan_error(b.plan));
+  uint8_t* arena = b.Arena();
+  const float v[4] = {1e30f, -1e30f, std::nanf(""), 12.3f};
+  memcpy(arena, v, sizeof(v));
+  edgert_plan_run(b.plan, arena, nullptr);
+  const int8_t* o = reinterpret_cast<const int8_t*>(arena + off);
+#if defined(__x86_64__)
+  EXPECT_TRUE(o[0] == -128 && o[1] == -128 && o[2] == -128, "x86: %d %d %d", o[0], o[1], o[2]);
+#elif defined(__aarch64__)
+  EXPECT_TRUE(o[0] == 127 && o[1] == -128 && o[2] == 5, "arm64: %d %d %d", o[0], o[1], o[2]);
+#endif
+  EXPECT_TRUE(o[3] == 127, "12.3 / 0.1 + 5 saturates: %d", o[3]);
+}
+
 }  // namespace
 
 int main() {
   FloatSanity();
+  QuantizeOutOfRange();
   int runs = 0;
   uint64_t seed = 1001;
   for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {

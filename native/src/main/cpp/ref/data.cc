@@ -7,8 +7,9 @@
 //   copied, others requantized in float: scale = in_scale * (1 / out_scale), bias = -in_zp * scale,
 //   int(std::round(x * scale + bias)) + out_zp, clamped.
 // - pad: PAD pads with the output zero point for quantized tensors (0 for float); PADV2 with its constant value.
-// - quantize_f32_q*: reference_ops::AffineQuantize / optimized AffineQuantize: TfLiteRound(x / double(scale)) +
-//   zp, clamped.
+// - quantize_f32_q*: reference_ops::AffineQuantize / optimized AffineQuantize scalar loop: TfLiteRound(x /
+//   double(scale)) + zp, clamped; NaN / out-of-int32 values convert as the hardware does (see below). Not matched:
+//   the USE_NEON loop of optimized AffineQuantize (x * float(1 / scale), arm64 builds), which can differ at ties.
 // - requantize_*: quantize.cc int8/uint8 -> int8/uint8: Requantize with QuantizeMultiplier(double(in_scale) /
 //   double(out_scale)): MultiplyByQuantizedMultiplier(x - in_zp) + out_zp, clamped.
 // - dequantize: float(double(scale) * (x - zp)) (reference_ops::Dequantize).
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdint.h>
 
 #include "ref/kernels.h"
 #include "ref/quant.h"
@@ -69,17 +71,29 @@ void StridedGather(const OpParams& p, uint8_t* arena) {
   }
 }
 
+// static_cast<int32_t>(double) as TFLite's compiled code does it for values outside int32 (undefined in C++):
+// x86 cvttsd2si returns INT32_MIN for NaN and out-of-range values; arm64 fcvtzs saturates and maps NaN to 0.
+inline int32_t DoubleToInt32LikeHardware(double r) {
+#if defined(__aarch64__)
+  if (std::isnan(r)) return 0;
+  if (r >= 2147483647.0) return INT32_MAX;
+  if (r <= -2147483648.0) return INT32_MIN;
+#else
+  if (!(r > -2147483649.0 && r < 2147483648.0)) return INT32_MIN;
+#endif
+  return static_cast<int32_t>(r);
+}
+
 template <typename T>
 void QuantizeF32(const OpParams& p, uint8_t* arena) {
   const float* in = TensorData<const float>(p.in[0], arena);
   T* out = TensorData<T>(p.out[0], arena);
-  const double qmin = std::numeric_limits<T>::min();
-  const double qmax = std::numeric_limits<T>::max();
+  const int32_t qmin = std::numeric_limits<T>::min();
+  const int32_t qmax = std::numeric_limits<T>::max();
   for (int64_t i = 0; i < p.count; ++i) {
-    double r = RoundAway(static_cast<double>(in[i]) / p.q_scale);
-    if (std::isnan(r)) r = 0.0;
-    r = std::min(std::max(r, -2147483648.0 + 256.0), 2147483647.0 - 256.0) + p.out_zp;  // saturate, then zp
-    out[i] = static_cast<T>(std::min(std::max(r, qmin), qmax));
+    const int32_t r = DoubleToInt32LikeHardware(RoundAway(static_cast<double>(in[i]) / p.q_scale));
+    const int32_t v = static_cast<int32_t>(static_cast<uint32_t>(r) + static_cast<uint32_t>(p.out_zp));  // wraps like TFLite
+    out[i] = static_cast<T>(std::min(std::max(v, qmin), qmax));
   }
 }
 
