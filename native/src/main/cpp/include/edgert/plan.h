@@ -66,6 +66,11 @@ int edgert_plan_add_op(edgert_plan* plan, int builtin_code, const char* kernel_i
                        const int32_t* inputs, int n_outputs, const int32_t* outputs, int n_int_params,
                        const int32_t* int_params, int n_float_params, const float* float_params);
 
+// Overrides the plan's requant mode (EDGERT_REQUANT_*) for one declared op; -1 restores the plan's mode. TFLite
+// itself mixes roundings per op: without XNNPACK its int8 CONV_2D / FULLY_CONNECTED run through ruy (one
+// rounding) while DEPTHWISE_CONV_2D, ADD, MEAN... use the gemmlowp double rounding. Takes effect at prepare.
+int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode);
+
 // Validates every op against its tensors, computes multipliers and lookup tables, packs weights, binds kernels.
 int edgert_plan_prepare(edgert_plan* plan);
 

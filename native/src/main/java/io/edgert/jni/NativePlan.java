@@ -75,6 +75,8 @@ public final class NativePlan {
                                                 int nIntParams, @Cast("const int32_t*") IntPointer intParams,
                                                 int nFloatParams, @Const FloatPointer floatParams);
 
+    public static native int edgert_plan_set_op_requant(@Cast("edgert_plan*") Handle plan, int op, int requantMode);
+
     public static native int edgert_plan_prepare(@Cast("edgert_plan*") Handle plan);
 
     public static native int edgert_plan_run(@Cast("edgert_plan*") Handle plan, Pointer arena,

@@ -1,0 +1,166 @@
+// The kernel registry (see kernel_config.h). Built once (std::call_once) from the per-family tables below.
+#include <stdlib.h>
+#include <string.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/kernel_config.h"
+#include "edgert/plan.h"
+
+namespace edgert {
+namespace {
+
+constexpr int S8 = kInt8;
+constexpr int U8 = kUInt8;
+constexpr int F32 = kFloat32;
+constexpr int ANY = kAnyDtype;
+
+#define REF(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kAllRequantModes, fn}
+
+// Families, each best first, ref last. Add faster variants above the ref line of their family.
+const KernelVariant kVariants[] = {
+    REF("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
+    REF("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
+    REF("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
+    REF("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
+    REF("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
+    REF("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
+    REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
+    REF("add_qu8_ref", kAdd, U8, U8, ref::add_qu8),
+    REF("sub_qs8_ref", kSub, S8, S8, ref::add_qs8),  // negated input2 multiplier, as TFLite's sub.cc
+    REF("sub_qu8_ref", kSub, U8, U8, ref::add_qu8),
+    REF("mul_qs8_ref", kMul, S8, S8, ref::mul_qs8),
+    REF("mul_qu8_ref", kMul, U8, U8, ref::mul_qu8),
+    REF("avgpool_qs8_ref", kAveragePool2d, S8, S8, ref::avgpool_qs8),
+    REF("avgpool_qu8_ref", kAveragePool2d, U8, U8, ref::avgpool_qu8),
+    REF("maxpool_qs8_ref", kMaxPool2d, S8, S8, ref::maxpool_qs8),
+    REF("maxpool_qu8_ref", kMaxPool2d, U8, U8, ref::maxpool_qu8),
+    REF("mean_qs8_ref", kMean, S8, S8, ref::mean_qs8),
+    REF("mean_qu8_ref", kMean, U8, U8, ref::mean_qu8),
+    REF("softmax_qs8_ref", kSoftmax, S8, S8, ref::softmax_qs8),
+    REF("softmax_qu8_ref", kSoftmax, U8, U8, ref::softmax_qu8),
+    // TFLite's uint16-LUT softmax (aarch64 + clang builds, e.g. Android): chosen by id, never by default.
+    REF("softmax_qs8_lut16_ref", kSoftmax, S8, S8, ref::softmax_qs8_lut16),
+    REF("softmax_qu8_lut16_ref", kSoftmax, U8, U8, ref::softmax_qu8_lut16),
+    REF("logistic_qs8_lut_ref", kLogistic, S8, S8, ref::lut_x8),
+    REF("logistic_qu8_lut_ref", kLogistic, U8, U8, ref::lut_x8),
+    REF("tanh_qs8_lut_ref", kTanh, S8, S8, ref::lut_x8),
+    REF("tanh_qu8_lut_ref", kTanh, U8, U8, ref::lut_x8),
+    REF("hardswish_qs8_ref", kHardSwish, S8, S8, ref::hardswish_qs8),
+    REF("hardswish_qu8_ref", kHardSwish, U8, U8, ref::hardswish_qu8),
+    REF("leakyrelu_qs8_ref", kLeakyRelu, S8, S8, ref::leakyrelu_qs8),
+    REF("leakyrelu_qu8_ref", kLeakyRelu, U8, U8, ref::leakyrelu_qu8),
+    REF("relu_qs8_ref", kRelu, S8, S8, ref::relu_qs8),
+    REF("relu_qu8_ref", kRelu, U8, U8, ref::relu_qu8),
+    REF("relu6_qs8_ref", kRelu6, S8, S8, ref::relu_qs8),
+    REF("relu6_qu8_ref", kRelu6, U8, U8, ref::relu_qu8),
+    REF("relun1to1_qs8_ref", kReluN1To1, S8, S8, ref::relu_qs8),
+    REF("relun1to1_qu8_ref", kReluN1To1, U8, U8, ref::relu_qu8),
+    REF("reshape_any_ref", kReshape, ANY, ANY, ref::copy_any),
+    REF("squeeze_any_ref", kSqueeze, ANY, ANY, ref::copy_any),
+    REF("concat_qs8_ref", kConcatenation, S8, S8, ref::concat_qs8),
+    REF("concat_qu8_ref", kConcatenation, U8, U8, ref::concat_qu8),
+    REF("concat_any_ref", kConcatenation, ANY, ANY, ref::concat_any),
+    REF("pad_any_ref", kPad, ANY, ANY, ref::pad_any),
+    REF("padv2_any_ref", kPadV2, ANY, ANY, ref::pad_any),
+    REF("stridedslice_any_ref", kStridedSlice, ANY, ANY, ref::slice_any),
+    REF("transpose_any_ref", kTranspose, ANY, ANY, ref::transpose_any),
+    REF("quantize_f32_qs8_ref", kQuantize, F32, S8, ref::quantize_f32_qs8),
+    REF("quantize_f32_qu8_ref", kQuantize, F32, U8, ref::quantize_f32_qu8),
+    REF("quantize_qs8_qs8_ref", kQuantize, S8, S8, ref::requantize_qs8_qs8),
+    REF("quantize_qs8_qu8_ref", kQuantize, S8, U8, ref::requantize_qs8_qu8),
+    REF("quantize_qu8_qs8_ref", kQuantize, U8, S8, ref::requantize_qu8_qs8),
+    REF("quantize_qu8_qu8_ref", kQuantize, U8, U8, ref::requantize_qu8_qu8),
+    REF("dequantize_qs8_f32_ref", kDequantize, S8, F32, ref::dequantize_qs8_f32),
+    REF("dequantize_qu8_f32_ref", kDequantize, U8, F32, ref::dequantize_qu8_f32),
+};
+#undef REF
+
+constexpr int kNumVariants = static_cast<int>(sizeof(kVariants) / sizeof(kVariants[0]));
+
+struct IsaFilter {
+  bool all = true;
+  std::vector<std::string> allowed;
+};
+
+const IsaFilter& Filter() {
+  static std::once_flag once;
+  static IsaFilter filter;
+  std::call_once(once, [] {
+    const char* env = getenv("EDGERT_ISA");
+    if (env == nullptr || env[0] == '\0') return;
+    filter.all = false;
+    std::string s(env);
+    size_t start = 0;
+    while (start <= s.size()) {
+      size_t comma = s.find(',', start);
+      if (comma == std::string::npos) comma = s.size();
+      if (comma > start) filter.allowed.push_back(s.substr(start, comma - start));
+      start = comma + 1;
+    }
+  });
+  return filter;
+}
+
+}  // namespace
+
+int KernelCount() { return kNumVariants; }
+
+const KernelVariant& KernelAt(int i) { return kVariants[i]; }
+
+const KernelVariant* FindKernel(const char* id) {
+  if (id == nullptr) return nullptr;
+  for (const KernelVariant& v : kVariants) {
+    if (strcmp(v.id, id) == 0) return &v;
+  }
+  return nullptr;
+}
+
+bool KernelEnabled(const KernelVariant& v) {
+  if ((edgert_cpu_features() & v.cpu_required) != v.cpu_required) return false;
+  const IsaFilter& f = Filter();
+  if (f.all || strcmp(v.isa, "ref") == 0) return true;
+  for (const std::string& a : f.allowed) {
+    if (a == v.isa) return true;
+  }
+  return false;
+}
+
+bool KernelMatches(const KernelVariant& v, int builtin, int in_dtype, int out_dtype) {
+  return v.builtin == builtin && (v.in_dtype == kAnyDtype || v.in_dtype == in_dtype) &&
+         (v.out_dtype == kAnyDtype || v.out_dtype == out_dtype);
+}
+
+const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode) {
+  for (const KernelVariant& v : kVariants) {
+    if (KernelMatches(v, builtin, in_dtype, out_dtype) && (v.requant_modes & (1u << requant_mode)) != 0 &&
+        KernelEnabled(v)) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace edgert
+
+extern "C" {
+
+int edgert_kernel_count(void) { return edgert::KernelCount(); }
+
+const char* edgert_kernel_id(int i) {
+  return i >= 0 && i < edgert::KernelCount() ? edgert::KernelAt(i).id : nullptr;
+}
+
+int edgert_kernel_builtin(int i) {
+  return i >= 0 && i < edgert::KernelCount() ? edgert::KernelAt(i).builtin : -1;
+}
+
+int edgert_kernel_cpu_supported(int i) {
+  if (i < 0 || i >= edgert::KernelCount()) return 0;
+  const edgert::KernelVariant& v = edgert::KernelAt(i);
+  return (edgert_cpu_features() & v.cpu_required) == v.cpu_required ? 1 : 0;
+}
+
+}  // extern "C"

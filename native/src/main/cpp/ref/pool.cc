@@ -1,0 +1,146 @@
+// Reference AVERAGE_POOL_2D, MAX_POOL_2D and MEAN for qs8 and qu8.
+//
+// Matches TFLite 2.20:
+// - avgpool: reference_integer_ops::AveragePool (int8) / reference_ops::AveragePool (uint8), also what the
+//   optimized kernels compute: sum over the in-bounds window only, divided by that window's element count with
+//   rounding half away from zero ((acc +- count/2) / count, int8) or (acc + count/2) / count (uint8), then the
+//   activation clamp. No requantization (input and output share params).
+// - maxpool: max over the in-bounds window, activation clamp.
+// - mean (reduce.cc EvalMean, kGenericOptimized):
+//   * 4-D input, keep_dims, axes {1,2}: optimized_integer_ops::Mean / optimized_ops::Mean (uint8):
+//     sum of raw values, MultiplyByQuantizedMultiplier(sum, QuantizeMultiplier(float(in_scale / (H*W *
+//     out_scale)))), + (out_zp - round(in_zp * in_scale / out_scale)) [float math, rounded half away from zero
+//     by +-0.5 and truncation, as the current optimized/integer_ops/mean.h and optimized/reduce.h], clamp.
+//   * otherwise, equal input/output params: reference_ops::Mean: int sum / count, truncating.
+//   * otherwise: reference_ops::QuantizedMeanOrSum: float(sum) / count * (in_scale / out_scale)
+//     - in_zp * scale, TfLiteRound, + out_zp, clamped in float.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "ref/kernels.h"
+#include "ref/quant.h"
+
+namespace edgert {
+namespace ref {
+namespace {
+
+template <typename T, bool kMax>
+void Pool(const OpParams& p, uint8_t* arena) {
+  const T* input = TensorData<const T>(p.in[0], arena);
+  T* output = TensorData<T>(p.out[0], arena);
+  for (int b = 0; b < p.batches; ++b) {
+    for (int oy = 0; oy < p.out_h; ++oy) {
+      const int in_y0 = oy * p.stride_h - p.pad_h;
+      const int fy_start = std::max(0, -in_y0);
+      const int fy_end = std::min(p.k_h, p.in_h - in_y0);
+      for (int ox = 0; ox < p.out_w; ++ox) {
+        const int in_x0 = ox * p.stride_w - p.pad_w;
+        const int fx_start = std::max(0, -in_x0);
+        const int fx_end = std::min(p.k_w, p.in_w - in_x0);
+        for (int c = 0; c < p.in_c; ++c) {
+          int32_t acc = kMax ? std::numeric_limits<T>::lowest() : 0;
+          int32_t count = 0;
+          for (int fy = fy_start; fy < fy_end; ++fy) {
+            for (int fx = fx_start; fx < fx_end; ++fx) {
+              const int32_t v = input[((static_cast<int64_t>(b) * p.in_h + in_y0 + fy) * p.in_w + in_x0 + fx) * p.in_c + c];
+              if (kMax) {
+                acc = std::max(acc, v);
+              } else {
+                acc += v;
+              }
+              ++count;
+            }
+          }
+          if (!kMax) {
+            if (count == 0) {
+              acc = p.out_zp;  // TFLite fails the op here; prepare rejects such geometry
+            } else if (std::is_signed<T>::value) {
+              acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+            } else {
+              acc = (acc + count / 2) / count;
+            }
+          }
+          acc = std::min(std::max(acc, p.act_min), p.act_max);
+          output[((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * p.in_c + c] = static_cast<T>(acc);
+        }
+      }
+    }
+  }
+}
+
+// Sum over the reduced axes for output element o (kept axes in order), raw values.
+template <typename T>
+int32_t ReduceSum(const OpParams& p, const T* input, int64_t o) {
+  // Coordinates of the kept axes, from o (row-major over kept axes).
+  int32_t coord[kMaxRank] = {0};
+  int64_t rest = o;
+  for (int d = kMaxRank - 1; d >= 0; --d) {
+    if (p.reduce_axis[d]) continue;
+    coord[d] = static_cast<int32_t>(rest % p.in_dims[d]);
+    rest /= p.in_dims[d];
+  }
+  int32_t sum = 0;
+  for (;;) {
+    int64_t flat = 0;
+    for (int d = 0; d < kMaxRank; ++d) flat = flat * p.in_dims[d] + coord[d];
+    sum += static_cast<int32_t>(input[flat]);
+    int d = kMaxRank - 1;
+    for (; d >= 0; --d) {
+      if (!p.reduce_axis[d]) continue;
+      if (++coord[d] < p.in_dims[d]) break;
+      coord[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return sum;
+}
+
+template <typename T>
+void Mean(const OpParams& p, uint8_t* arena) {
+  const T* input = TensorData<const T>(p.in[0], arena);
+  T* output = TensorData<T>(p.out[0], arena);
+  const int32_t qmin = std::numeric_limits<T>::min();
+  const int32_t qmax = std::numeric_limits<T>::max();
+  if (p.mean_path == kMeanHw) {
+    const int mode = p.requant == EDGERT_REQUANT_SINGLE ? EDGERT_REQUANT_SINGLE : EDGERT_REQUANT_GEMMLOWP;
+    for (int b = 0; b < p.batches; ++b) {
+      for (int c = 0; c < p.in_c; ++c) {
+        int32_t acc = 0;
+        for (int y = 0; y < p.in_h; ++y) {
+          for (int x = 0; x < p.in_w; ++x) {
+            acc += input[((static_cast<int64_t>(b) * p.in_h + y) * p.in_w + x) * p.in_c + c];
+          }
+        }
+        acc = MultiplyByQuantizedMultiplier(acc, p.mult[0], p.shift[0], mode) + p.mean_bias;
+        output[static_cast<int64_t>(b) * p.in_c + c] = static_cast<T>(std::min(std::max(acc, qmin), qmax));
+      }
+    }
+    return;
+  }
+  for (int64_t o = 0; o < p.count; ++o) {
+    const int32_t sum = ReduceSum(p, input, o);
+    if (p.mean_path == kMeanSameParams) {
+      output[o] = static_cast<T>(sum / static_cast<int32_t>(p.mean_n));
+    } else {
+      const float mean = static_cast<float>(sum) / static_cast<float>(p.mean_n);
+      float r = std::min(RoundAway(mean * p.mean_scale + p.mean_fbias) + static_cast<float>(p.out_zp),
+                         static_cast<float>(qmax));
+      r = std::max(r, static_cast<float>(qmin));
+      output[o] = static_cast<T>(r);
+    }
+  }
+}
+
+}  // namespace
+
+void avgpool_qs8(const OpParams& p, uint8_t* arena) { Pool<int8_t, false>(p, arena); }
+void avgpool_qu8(const OpParams& p, uint8_t* arena) { Pool<uint8_t, false>(p, arena); }
+void maxpool_qs8(const OpParams& p, uint8_t* arena) { Pool<int8_t, true>(p, arena); }
+void maxpool_qu8(const OpParams& p, uint8_t* arena) { Pool<uint8_t, true>(p, arena); }
+void mean_qs8(const OpParams& p, uint8_t* arena) { Mean<int8_t>(p, arena); }
+void mean_qu8(const OpParams& p, uint8_t* arena) { Mean<uint8_t>(p, arena); }
+
+}  // namespace ref
+}  // namespace edgert
