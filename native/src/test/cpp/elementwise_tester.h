@@ -89,6 +89,11 @@ class ElementwiseTester {
       int32_t r;
       if (op_ == 18) {
         r = mode_ == EDGERT_REQUANT_FP32 ? OracleFp32(x * y, sa_ * sb_ / so_) : OracleMul(mode_, x * y, mo, so);
+      } else if (mode_ == EDGERT_REQUANT_FP32 && XnnScales(&m1, &m2, &s1)) {
+        // XNNPACK vadd: integer multipliers of the scale ratios scaled to 2^shift, one rounding shift.
+        const int32_t xa = x + za_, yb = y + zb_;
+        const int64_t acc = (1LL << (s1 - 1)) + static_cast<int64_t>(xa - za_) * m1 + static_cast<int64_t>(yb - zb_) * m2;
+        r = static_cast<int32_t>(acc >> s1);
       } else {
         const int m = single ? EDGERT_REQUANT_SINGLE : EDGERT_REQUANT_GEMMLOWP;
         r = OracleMul(m, OracleMul(m, x * (1 << 20), m1, s1) + OracleMul(m, y * (1 << 20), m2, s2), mo, so);
@@ -98,6 +103,17 @@ class ElementwiseTester {
       if (got != want) ++bad;
       EXPECT_TRUE(got == want, "%s %s mode %d: output %lld: got %d, want %d", id.c_str(), label, mode_, (long long)i, got, want);
     }
+  }
+
+  // XNNPACK add multipliers for the test's scales; false when TFLite would not delegate (ratios out of range).
+  bool XnnScales(int32_t* ma, int32_t* mb, int* shift) const {
+    const double ra = static_cast<double>(sa_ / so_), rb = static_cast<double>(sb_ / so_);
+    if (ra < 1.0 / 1024 || ra >= 256 || rb < 1.0 / 1024 || rb >= 256) return false;
+    const int e = static_cast<int>(std::floor(std::log2(std::max(ra, rb))));
+    *shift = 20 - e;
+    *ma = static_cast<int32_t>(std::nearbyint(std::ldexp(ra, *shift)));
+    *mb = static_cast<int32_t>(std::nearbyint(std::ldexp(rb, *shift))) * (op_ == 41 ? -1 : 1);
+    return true;
   }
 
   int op_ = 0, dtype_ = kI8, mode_ = EDGERT_REQUANT_GEMMLOWP, act_ = 0;

@@ -162,7 +162,10 @@ class UnaryTester {
         continue;
       }
       int32_t want;
-      if (in_t_ == kF32) {
+      if (in_t_ == kF32 && mode_ == EDGERT_REQUANT_FP32) {
+        const float r = std::nearbyint(fin[i] * (1.0f / out_s_));
+        want = static_cast<int32_t>(std::max(std::min(r + out_zp_, static_cast<float>(QMax(out_t_))), static_cast<float>(QMin(out_t_))));
+      } else if (in_t_ == kF32) {
         const double r = std::round(static_cast<double>(fin[i]) / static_cast<double>(out_s_));
         want = static_cast<int32_t>(std::max(std::min(r + out_zp_, static_cast<double>(QMax(out_t_))), static_cast<double>(QMin(out_t_))));
       } else {

@@ -289,6 +289,28 @@ void Strides(const int32_t* dims, int64_t* strides) {
   }
 }
 
+// XNNPACK qs8/qu8 add parameters (see ref/elementwise.cc); leaves p.xnn_add false when TFLite would not delegate.
+void XnnAddParams(bool sub, const Tensor* a, const Tensor* b, const Tensor* out, OpParams& p) {
+  const float a_out = a->Scale() / out->Scale();
+  const float b_out = (sub ? -1.0f : 1.0f) * (b->Scale() / out->Scale());
+  const float abs_a = std::fabs(a_out), abs_b = std::fabs(b_out);
+  const float lo = std::ldexp(1.0f, -10), hi = std::ldexp(1.0f, 8);
+  if (!(abs_a >= lo && abs_a < hi && abs_b >= lo && abs_b < hi)) return;
+  const float max_abs = std::max(abs_a, abs_b);
+  uint32_t bits;
+  memcpy(&bits, &max_abs, sizeof(bits));
+  const int exponent = static_cast<int>(bits >> 23) - 127;
+  const int shift = 20 - exponent;
+  if (shift < 12 || shift > 30) return;
+  const int32_t ma = static_cast<int32_t>(std::lrintf(std::ldexp(abs_a, shift)));
+  const int32_t mb = static_cast<int32_t>(std::lrintf(std::ldexp(abs_b, shift)));
+  p.in1_mult = std::signbit(a_out) ? -ma : ma;
+  p.in2_mult = std::signbit(b_out) ? -mb : mb;
+  p.xnn_shift = shift;
+  p.xnn_bias = (1 << (shift - 1)) - p.in1_mult * p.in_zp - p.in2_mult * p.in2_zp;
+  p.xnn_add = true;
+}
+
 bool PrepareBinary(Checker& c, int mode, Op& op) {
   OpParams& p = op.params;
   if (!c.Counts(2, 2, 1)) return false;
@@ -335,6 +357,7 @@ bool PrepareBinary(Checker& c, int mode, Op& op) {
     QuantizeMultiplier(real2, &p.in2_mult, &p.in2_shift, single);
     QuantizeMultiplier(real_out, &p.out_mult, &p.out_shift, single);
     if (op.builtin == kSub) p.in2_mult = -p.in2_mult;  // sub.cc op_sign
+    if (mode == EDGERT_REQUANT_FP32) XnnAddParams(op.builtin == kSub, a, b, out, p);
   }
   return ActivationRange(c, op.Int(0, kActNone), out, &p.act_min, &p.act_max);
 }

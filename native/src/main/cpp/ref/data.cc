@@ -10,6 +10,7 @@
 // - quantize_f32_q*: reference_ops::AffineQuantize / optimized AffineQuantize scalar loop: TfLiteRound(x /
 //   double(scale)) + zp, clamped; NaN / out-of-int32 values convert as the hardware does (see below). Not matched:
 //   the USE_NEON loop of optimized AffineQuantize (x * float(1 / scale), arm64 builds), which can differ at ties.
+//   FP32 mode: XNNPACK's f32-qs8/qu8 vcvt (x * (1.0f / scale), round to nearest even).
 // - requantize_*: quantize.cc int8/uint8 -> int8/uint8: Requantize with QuantizeMultiplier(double(in_scale) /
 //   double(out_scale)): MultiplyByQuantizedMultiplier(x - in_zp) + out_zp, clamped.
 // - dequantize: float(double(scale) * (x - zp)) (reference_ops::Dequantize).
@@ -90,6 +91,17 @@ void QuantizeF32(const OpParams& p, uint8_t* arena) {
   T* out = TensorData<T>(p.out[0], arena);
   const int32_t qmin = std::numeric_limits<T>::min();
   const int32_t qmax = std::numeric_limits<T>::max();
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    // XNNPACK f32 -> qs8/qu8 convert: x * (1.0f / scale), clamped in float, rounded to nearest even, + zp.
+    const float inv_scale = 1.0f / static_cast<float>(p.q_scale);
+    const float lo = static_cast<float>(qmin - p.out_zp), hi = static_cast<float>(qmax - p.out_zp);
+    for (int64_t i = 0; i < p.count; ++i) {
+      float v = in[i] * inv_scale;
+      v = std::isnan(v) ? 0.0f : std::min(std::max(v, lo), hi);
+      out[i] = static_cast<T>(static_cast<int32_t>(std::nearbyint(v)) + p.out_zp);
+    }
+    return;
+  }
   for (int64_t i = 0; i < p.count; ++i) {
     const int32_t r = DoubleToInt32LikeHardware(RoundAway(static_cast<double>(in[i]) / p.q_scale));
     const int32_t v = static_cast<int32_t>(static_cast<uint32_t>(r) + static_cast<uint32_t>(p.out_zp));  // wraps like TFLite

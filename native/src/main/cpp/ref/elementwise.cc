@@ -8,9 +8,13 @@
 //   rounding of the negative product is SaturatingRoundingDoublingHighMul's (not the negated positive one).
 // - MUL: (in1 - zp1) * (in2 - zp2) times QuantizeMultiplier(double(in1_scale * in2_scale / out_scale) [float
 //   product and quotient, as mul.cc]), + out zp, clamp.
-// Requant modes: GEMMLOWP and SINGLE change every MultiplyByQuantizedMultiplier; FP32 is implemented for MUL
-// (XNNPACK qs8-vmul fp32: float(product) * scale, lrintf). ADD/SUB in FP32 mode keep TFLite's integer scheme
-// (XNNPACK's qs8-vadd uses its own integer multipliers; not reproduced).
+// Requant modes: GEMMLOWP and SINGLE change every MultiplyByQuantizedMultiplier. FP32 (XNNPACK) mode:
+// - MUL: qs8-vmul fp32: float((a - za) * (b - zb)) * (sa * sb / so), lrintf, + zo, clamp.
+// - ADD/SUB: XNNPACK's qs8/qu8-vadd scalar scheme as recalled from xnn_init_qs8_add_minmax_scalar_params (NOT
+//   verified against the XNNPACK revision TFLite 2.20 bundles): per-input multipliers lrintf(|s_in / s_out| *
+//   2^shift) with shift = 20 - exponent(max ratio), bias = 2^(shift-1) - ma * za - mb * zb,
+//   out = (bias + a * ma + b * mb) >> shift (arithmetic), clamp, + zo. SUB negates mb. Ratios outside
+//   [2^-10, 2^8) are not delegated to XNNPACK by TFLite, so those keep TFLite's scheme.
 #include <algorithm>
 
 #include "ref/kernels.h"
@@ -45,6 +49,14 @@ void Add(const OpParams& p, uint8_t* arena) {
   const T* b = TensorData<const T>(p.in[1], arena);
   T* out = TensorData<T>(p.out[0], arena);
   const int mode = p.requant == EDGERT_REQUANT_SINGLE ? EDGERT_REQUANT_SINGLE : EDGERT_REQUANT_GEMMLOWP;
+  if (p.xnn_add) {
+    Broadcast(p, [&](int64_t o, int64_t i1, int64_t i2) {
+      const int32_t acc = p.xnn_bias + static_cast<int32_t>(a[i1]) * p.in1_mult + static_cast<int32_t>(b[i2]) * p.in2_mult;
+      const int32_t r = std::min(std::max(acc >> p.xnn_shift, p.act_min - p.out_zp), p.act_max - p.out_zp);
+      out[o] = static_cast<T>(r + p.out_zp);
+    });
+    return;
+  }
   Broadcast(p, [&](int64_t o, int64_t i1, int64_t i2) {
     const int32_t v1 = static_cast<int32_t>(a[i1]) - p.in_zp;
     const int32_t v2 = static_cast<int32_t>(b[i2]) - p.in2_zp;

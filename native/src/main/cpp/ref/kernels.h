@@ -60,6 +60,10 @@ struct OpParams {
   int32_t in1_mult = 0, in2_mult = 0, out_mult = 0;
   int in1_shift = 0, in2_shift = 0, out_shift = 0;
   float fp32_scale = 0.0f;
+  // ADD / SUB in FP32 (XNNPACK) mode: acc = xnn_bias + a * in1_mult + b * in2_mult, >> xnn_shift.
+  bool xnn_add = false;
+  int32_t xnn_bias = 0;
+  int xnn_shift = 0;
 
   // Lookup tables (LOGISTIC, TANH) and SOFTMAX.
   uint8_t lut[256] = {0};
