@@ -207,7 +207,7 @@ public final class Session extends NativeResource {
         private int threads = 1;
         private boolean opTiming;
         private String profile;
-        private String rounding = "gemmlowp";
+        private String rounding = "tflite-ref";
 
         public static Options defaults() {
             return new Options();
@@ -257,13 +257,15 @@ public final class Session extends NativeResource {
         }
 
         /**
-         * Requantization rounding of the {@code native} backend: {@code gemmlowp} (default; bit-exact with
-         * {@code tflite-ref}, TFLite's builtin kernels), {@code single} (TFLITE_SINGLE_ROUNDING) or {@code fp32}
-         * (XNNPACK's float requantization, the {@code tflite} path).
+         * Requantization rounding of the {@code native} backend: {@code tflite-ref} (default: per op as TFLite's
+         * builtin kernels round, so outputs are bit-exact with backend {@code tflite-ref}), {@code gemmlowp} (double
+         * rounding everywhere), {@code single} (TFLITE_SINGLE_ROUNDING everywhere) or {@code fp32} (XNNPACK's float
+         * requantization, close to backend {@code tflite}).
          */
         public Options rounding(String mode) {
-            if (!java.util.List.of("gemmlowp", "single", "fp32").contains(mode)) {
-                throw new IllegalArgumentException("rounding must be gemmlowp, single or fp32, got '" + mode + "'");
+            if (!java.util.List.of("tflite-ref", "gemmlowp", "single", "fp32").contains(mode)) {
+                throw new IllegalArgumentException("rounding must be tflite-ref, gemmlowp, single or fp32, got '"
+                        + mode + "'");
             }
             this.rounding = mode;
             return this;

@@ -49,7 +49,7 @@ class NativeOpParityTest {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < CASES; i++) {
             long seed = name.hashCode() * 1_000_003L + i;
-            RandomQuant q = new RandomQuant(new Random(seed));
+            RandomQuant q = RandomQuant.seeded(seed);
             try (Model model = gen.build(q)) {
                 Session ref;
                 try {

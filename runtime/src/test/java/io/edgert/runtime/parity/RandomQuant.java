@@ -13,6 +13,14 @@ final class RandomQuant {
         this.r = r;
     }
 
+    /**
+     * Consecutive seeds give java.util.Random nearly identical first draws (every case would pick the same dtype);
+     * SplittableRandom's mixing spreads them.
+     */
+    static RandomQuant seeded(long seed) {
+        return new RandomQuant(new Random(new java.util.SplittableRandom(seed).nextLong()));
+    }
+
     Random random() {
         return r;
     }
