@@ -36,6 +36,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--counts-only", description = "text output: op counts without the per-op list")
     boolean countsOnly;
 
+    @Option(names = "--plan", description = "add the native plan: kernel per op, arena size against the sum of all "
+            + "activation sizes and against TFLite's arena")
+    boolean plan;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -63,7 +67,11 @@ final class InspectCommand implements Callable<Integer> {
 
     /** Optional report sections chosen by options; {@code --plan} adds its section here. */
     List<InspectSection> sections(Model model) {
-        return new ArrayList<>();
+        List<InspectSection> sections = new ArrayList<>();
+        if (plan) {
+            sections.add(PlanSection.of(model));
+        }
+        return sections;
     }
 
     private void printText(ModelSummary s, PrintWriter out) {

@@ -106,30 +106,19 @@ public final class DeviceDetector {
     }
 
     /**
-     * Calls {@code edgert_cpu_features()} in libjniedgert when the library defines it. The binding classes are used
-     * reflectively so this package needs nothing beyond java.base at compile time, and a missing or older native
-     * library only means falling back to /proc/cpuinfo. See {@link ElfSymbols} for why the symbol is checked first.
+     * CPUID (x86) or HWCAP (arm64) feature bits from libjniedgert. The library is linked with {@code -z defs}, so
+     * when it loads every function it declares is there; a missing library only means falling back to
+     * /proc/cpuinfo.
      */
     static OptionalLong probeNative() {
         try {
-            Class<?> plan = Class.forName("io.edgert.jni.NativePlan", false, DeviceDetector.class.getClassLoader());
-            Class<?> loader = Class.forName("org.bytedeco.javacpp.Loader");
-            Object file = loader.getMethod("load", Class.class).invoke(null, plan);
-            if (!(file instanceof String path) || !ElfSymbols.defines(Paths.get(path), NATIVE_SYMBOL)) {
-                LOG.log(System.Logger.Level.DEBUG, "native library " + file + " does not define " + NATIVE_SYMBOL
-                        + " yet; using /proc/cpuinfo");
-                return OptionalLong.empty();
-            }
-            Object r = plan.getMethod(NATIVE_SYMBOL).invoke(null);
-            return OptionalLong.of((Long) r);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            LOG.log(System.Logger.Level.DEBUG, "native CPU feature probe unavailable, using /proc/cpuinfo: " + cause);
+            return OptionalLong.of(io.edgert.jni.NativePlan.edgert_cpu_features());
+        } catch (LinkageError | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "native CPU feature probe unavailable, using /proc/cpuinfo: " + e);
             return OptionalLong.empty();
         }
     }
 
-    private static final String NATIVE_SYMBOL = "edgert_cpu_features";
 
     // ---- clusters ----
 
