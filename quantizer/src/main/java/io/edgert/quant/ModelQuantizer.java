@@ -9,6 +9,7 @@ import io.edgert.quant.eval.LayerSqnr;
 import io.edgert.quant.eval.OutputAgreement;
 import io.edgert.quant.graph.BiasCorrector;
 import io.edgert.quant.graph.CrossLayerEqualizer;
+import io.edgert.quant.graph.HybridWeights;
 import io.edgert.quant.graph.Int8Rewriter;
 import io.edgert.quant.graph.Pruner;
 import io.edgert.quant.graph.WeightedLayer;
@@ -86,6 +87,11 @@ public final class ModelQuantizer {
         }
 
         ModelT m = ModelBytes.read(floatModel);
+        List<String> hybrid = HybridWeights.dequantize(m);
+        if (!hybrid.isEmpty()) {
+            warnings.add("hybrid model: " + hybrid.size() + " int8 weight tensors were dequantized to float and "
+                    + "requantized");
+        }
         Pruner.Report prune = options.prune() == null ? null : Pruner.prune(m, options.prune());
         List<String> pairs = new ArrayList<>();
         if (options.crossLayerEqualization()) {

@@ -126,7 +126,7 @@ public final class Int8Rewriter {
         for (TensorT t : g.getTensors()) {
             QuantizationParametersT q = t.getQuantization();
             boolean hasScale = q != null && q.getScale() != null && q.getScale().length > 0;
-            if (hasScale && (t.getType() == TensorType.INT8 || t.getType() == TensorType.UINT8)) {
+            if (hasScale && (t.getType() == TensorType.INT8 || t.getType() == TensorType.UINT8) && !Buffers.isConstant(m, t)) {
                 throw new QuantizationException("expected a float32 model, but tensor '" + t.getName()
                         + "' is already quantized (" + TensorType.name(t.getType()) + ")");
             }
