@@ -126,7 +126,7 @@ public final class RangeEstimator {
             for (int b = last; b < h.length; b++) {
                 p[n - 1] += h[b];
             }
-            double kl = divergence(p, h, first, n);
+            double kl = divergence(p, h, first, n, zeroBin - first);
             if (kl < bestKl) {
                 bestKl = kl;
                 best = a;
@@ -135,7 +135,7 @@ public final class RangeEstimator {
         return best;
     }
 
-    private static double divergence(double[] p, long[] h, int first, int n) {
+    private static double divergence(double[] p, long[] h, int first, int n, int zero) {
         double[] q = new double[n];
         for (int level = 0; level < LEVELS; level++) {
             int start = (int) ((long) level * n / LEVELS);
@@ -143,6 +143,11 @@ public final class RangeEstimator {
             double sum = 0;
             int nonEmpty = 0;
             for (int b = start; b < end; b++) {
+                if (b == zero) {
+                    // Zero is exact in int8 (it is the zero point): the spike of exact zeros after a ReLU is not
+                    // smeared over its level, which would otherwise dominate the divergence and favour tiny ranges.
+                    continue;
+                }
                 // Q sees the unclipped counts inside the range, as TensorRT does, so clipping shows up as a mismatch.
                 double v = h[first + b];
                 sum += v;
@@ -151,7 +156,7 @@ public final class RangeEstimator {
                 }
             }
             for (int b = start; b < end; b++) {
-                q[b] = h[first + b] != 0 ? sum / nonEmpty : 0;
+                q[b] = b == zero ? h[first + b] : h[first + b] != 0 ? sum / nonEmpty : 0;
             }
         }
         double ps = 0;

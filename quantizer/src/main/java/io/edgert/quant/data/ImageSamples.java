@@ -25,9 +25,19 @@ public final class ImageSamples implements SampleSource {
     private final int channels;
     private final ImagePreprocessing prep;
     private final long seed;
+    private final boolean wholeImagesFirst;
 
     public ImageSamples(List<RgbImage> images, List<String> names, int count, int[] inputShape, ImagePreprocessing prep,
                         long seed) {
+        this(images, names, count, inputShape, prep, seed, true);
+    }
+
+    /**
+     * @param wholeImagesFirst whether the first round is the whole images resized; false gives only random crops,
+     *                         e.g. for an evaluation set that must not repeat calibration samples
+     */
+    public ImageSamples(List<RgbImage> images, List<String> names, int count, int[] inputShape, ImagePreprocessing prep,
+                        long seed, boolean wholeImagesFirst) {
         if (inputShape.length != 4 || (inputShape[3] != 3 && inputShape[3] != 1)) {
             throw new IllegalArgumentException("image calibration needs an NHWC input with 1 or 3 channels, got shape "
                     + java.util.Arrays.toString(inputShape));
@@ -43,6 +53,7 @@ public final class ImageSamples implements SampleSource {
         this.channels = inputShape[3];
         this.prep = prep;
         this.seed = seed;
+        this.wholeImagesFirst = wholeImagesFirst;
     }
 
     /** Every image file in {@code dir} (sorted; BMP, PNG, JPEG, GIF). */
@@ -85,7 +96,7 @@ public final class ImageSamples implements SampleSource {
     public float[] sample(int i) {
         RgbImage src = images.get(i % images.size());
         RgbImage img;
-        if (i < images.size()) {
+        if (wholeImagesFirst && i < images.size()) {
             img = Images.resizeBilinear(src, width, height);
         } else {
             SplittableRandom r = new SplittableRandom(seed * 7_919L + i);

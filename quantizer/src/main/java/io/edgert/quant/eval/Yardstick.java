@@ -24,8 +24,8 @@ import java.util.Locale;
 /**
  * The quantizer's yardstick: quantize the MLPerf Tiny float models and compare with their official int8 twins on
  * the same held-out inputs (output SQNR against the float model, top-1 agreement).
- * Vision models calibrate on crops/flips/rescales of cat.bmp and grace_hopper.bmp and are evaluated on those of
- * bird.bmp and mnist_nine.bmp (disjoint photos); audio models use uniform inputs within the range the official
+ * Vision models calibrate on the four photos and crops/flips/rescales of them and are evaluated on other random
+ * crops/flips/rescales (another seed, no whole photos, so no sample is in both sets); audio models use uniform inputs within the range the official
  * int8 model's input quantization covers (different seeds for calibration and evaluation). Pixels map linearly onto
  * that same range, which is how the official models were fed (resnet: 0..255, vww: 0..1).
  *
@@ -87,18 +87,14 @@ public final class Yardstick {
         }
         float std = 255f / (range[1] - range[0]);
         ImagePreprocessing prep = new ImagePreprocessing(new float[] {-range[0] * std}, new float[] {std}, false);
-        return new SampleSource[] {
-                images(List.of("cat.bmp", "grace_hopper.bmp"), calibrationSamples, shape, prep, 5),
-                images(List.of("bird.bmp", "mnist_nine.bmp"), evaluationSamples, shape, prep, 6)};
-    }
-
-    private SampleSource images(List<String> names, int count, int[] shape, ImagePreprocessing prep, long seed)
-            throws IOException {
+        List<String> names = List.of("bird.bmp", "cat.bmp", "grace_hopper.bmp", "mnist_nine.bmp");
         List<RgbImage> imgs = new ArrayList<>();
         for (String n : names) {
             imgs.add(Images.read(shared.resolve("images").resolve(n)));
         }
-        return new ImageSamples(imgs, names, count, shape, prep, seed);
+        return new SampleSource[] {
+                new ImageSamples(imgs, names, calibrationSamples, shape, prep, 5, true),
+                new ImageSamples(imgs, names, evaluationSamples, shape, prep, 6, false)};
     }
 
     public Row run(Case c, QuantizerOptions options, String config) throws IOException, EdgertException {
