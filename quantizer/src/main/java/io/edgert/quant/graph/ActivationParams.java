@@ -26,7 +26,7 @@ public record ActivationParams(float scale, int zeroPoint) {
     }
 
     public int quantize(float x) {
-        long q = Math.round(x / scale) + zeroPoint;
+        long q = BiasMath.roundHalfAway(x / (double) scale) + zeroPoint;
         return (int) Math.max(-128, Math.min(127, q));
     }
 

@@ -42,7 +42,7 @@ public final class WeightQuantizer {
         }
         byte[] q = new byte[w.length];
         for (int i = 0; i < w.length; i++) {
-            long v = Math.round(w[i] / scales[channel[i]]);
+            long v = BiasMath.roundHalfAway(w[i] / scales[channel[i]]);
             q[i] = (byte) Math.max(-127, Math.min(127, v));
         }
         return new Result(q, scales);
