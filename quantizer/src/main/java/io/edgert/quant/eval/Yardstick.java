@@ -41,6 +41,18 @@ public final class Yardstick {
             new Case("kws", "kws_ref_model_float32.tflite", "kws_ref_model.tflite", false),
             new Case("ad01", "ad01_fp32.tflite", "ad01_int8.tflite", false));
 
+    /** The best configuration per model found by {@link #main} (all methods, with and without bias correction). */
+    public static QuantizerOptions best(Case c) {
+        QuantizerOptions d = QuantizerOptions.defaults();
+        return switch (c.name()) {
+            case "resnet" -> d.withMethod(CalibrationMethod.PERCENTILE).withBiasCorrection(true);
+            case "vww" -> d.withMethod(CalibrationMethod.MSE).withBiasCorrection(true);
+            case "kws" -> d.withMethod(CalibrationMethod.MSE);
+            case "ad01" -> d.withMethod(CalibrationMethod.MINMAX).withBiasCorrection(true);
+            default -> d;
+        };
+    }
+
     public record Row(Case c, String config, OutputAgreement ours, OutputAgreement official, double seconds) {
         public boolean meetsTarget() {
             return ours.sqnrDb() >= official.sqnrDb() && ours.top1() >= official.top1();
