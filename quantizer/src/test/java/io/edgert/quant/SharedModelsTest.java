@@ -103,6 +103,22 @@ class SharedModelsTest {
     }
 
     @Test
+    void pruningReachesItsSparsityAndShrinksTheCompressedModel() throws Exception {
+        byte[] f = Files.readAllBytes(SharedFiles.model("mlperf-tiny/ad01_fp32.tflite"));
+        SampleSource s = new RandomSamples(16, 640, -80f, 15f, 1, false);
+        ModelQuantizer.Result dense = new ModelQuantizer(QuantizerOptions.defaults()).quantize(f, s, null);
+        ModelQuantizer.Result half = new ModelQuantizer(QuantizerOptions.defaults()
+                .withPrune(io.edgert.quant.graph.PruneSpec.parse("0.5"))).quantize(f, s, s);
+        assertEquals(0.5, half.report().prune().sparsity(), 0.01);
+        assertTrue(half.report().deflatedAfter() < 0.8 * dense.report().deflatedAfter(),
+                half.report().deflatedAfter() + " vs " + dense.report().deflatedAfter());
+        ModelQuantizer.Result nm = new ModelQuantizer(QuantizerOptions.defaults()
+                .withPrune(io.edgert.quant.graph.PruneSpec.parse("2:4"))).quantize(f, s, null);
+        assertEquals(0.5, nm.report().prune().sparsity(), 0.01);
+        ModelQuantizerTest.runsInBothBackends(half.model(), s.sample(0));
+    }
+
+    @Test
     void vwwWith200CalibrationSamplesTakesUnder30Seconds() throws Exception {
         Yardstick y = new Yardstick(SharedFiles.require(), 200, 1);
         Yardstick.Case vww = Yardstick.CASES.get(1);

@@ -21,8 +21,8 @@ class YardstickTest {
         List<Yardstick.Row> rows = new ArrayList<>();
         System.out.println(Yardstick.HEADER);
         for (Yardstick.Case c : Yardstick.CASES) {
-            Yardstick.Row row = y.run(c, Yardstick.best(c), Yardstick.best(c).method().label()
-                    + (Yardstick.best(c).biasCorrection() ? "+bias-corr" : ""));
+            Yardstick.Row row = y.run(c, Yardstick.best(c), Yardstick.label(Yardstick.best(c))
+);
             System.out.println(row.format());
             rows.add(row);
         }

@@ -56,6 +56,11 @@ public final class ImageSamples implements SampleSource {
         this.wholeImagesFirst = wholeImagesFirst;
     }
 
+    /** The same images and count, random crops only: an evaluation set disjoint from a calibration set. */
+    public ImageSamples withoutWholeImages() {
+        return new ImageSamples(images, names, count, new int[] {1, height, width, channels}, prep, seed, false);
+    }
+
     /** Every image file in {@code dir} (sorted; BMP, PNG, JPEG, GIF). */
     public static ImageSamples load(Path dir, int count, int[] inputShape, ImagePreprocessing prep, long seed)
             throws IOException {

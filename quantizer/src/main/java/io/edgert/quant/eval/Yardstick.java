@@ -45,12 +45,16 @@ public final class Yardstick {
     public static QuantizerOptions best(Case c) {
         QuantizerOptions d = QuantizerOptions.defaults();
         return switch (c.name()) {
-            case "resnet" -> d.withMethod(CalibrationMethod.PERCENTILE).withBiasCorrection(true);
+            case "resnet" -> d.withMethod(CalibrationMethod.PERCENTILE).withCrossLayerEqualization(true).withBiasCorrection(true);
             case "vww" -> d.withMethod(CalibrationMethod.MSE).withBiasCorrection(true);
             case "kws" -> d.withMethod(CalibrationMethod.MSE);
             case "ad01" -> d.withMethod(CalibrationMethod.MINMAX).withBiasCorrection(true);
             default -> d;
         };
+    }
+
+    public static String label(QuantizerOptions o) {
+        return o.method().label() + (o.crossLayerEqualization() ? "+cle" : "") + (o.biasCorrection() ? "+bias-corr" : "");
     }
 
     public record Row(Case c, String config, OutputAgreement ours, OutputAgreement official, double seconds) {
@@ -130,9 +134,12 @@ public final class Yardstick {
         System.out.println(HEADER);
         for (Case c : CASES) {
             for (CalibrationMethod m : CalibrationMethod.values()) {
-                for (boolean bc : new boolean[] {false, true}) {
-                    QuantizerOptions o = QuantizerOptions.defaults().withMethod(m).withBiasCorrection(bc);
-                    System.out.println(y.run(c, o, m.label() + (bc ? "+bias-corr" : "")).format());
+                for (int variant = 0; variant < 4; variant++) {
+                    boolean cle = variant >= 2;
+                    boolean bc = variant % 2 == 1;
+                    QuantizerOptions o = QuantizerOptions.defaults().withMethod(m).withBiasCorrection(bc)
+                            .withCrossLayerEqualization(cle);
+                    System.out.println(y.run(c, o, label(o)).format());
                 }
             }
         }

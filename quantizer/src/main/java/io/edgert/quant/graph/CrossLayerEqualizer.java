@@ -20,6 +20,10 @@ import java.util.List;
  */
 public final class CrossLayerEqualizer {
     private static final int SWEEPS = 8;
+    /** Bound on one step's scale: repeated sweeps compound, and extreme scales make channels vanish in int8. */
+    private static final double MAX_STEP = 100;
+    /** Channels this far below their layer's largest are dead (folded batch norm with gamma ~ 0): left alone. */
+    private static final double DEAD = 1e-6;
 
     public record Pair(OperatorT first, OperatorT second, String name) {
     }
@@ -117,9 +121,16 @@ public final class CrossLayerEqualizer {
             int c = i % channels;
             r2[c] = Math.max(r2[c], Math.abs(w2[i]));
         }
+        float max1 = 0;
+        float max2 = 0;
+        for (int c = 0; c < channels; c++) {
+            max1 = Math.max(max1, r1[c]);
+            max2 = Math.max(max2, r2[c]);
+        }
         double[] s = new double[channels];
         for (int c = 0; c < channels; c++) {
-            s[c] = r1[c] > 0 && r2[c] > 0 ? Math.sqrt(r1[c] * (double) r2[c]) / r2[c] : 1;
+            boolean live = r1[c] > DEAD * max1 && r2[c] > DEAD * max2;
+            s[c] = live ? Math.max(1 / MAX_STEP, Math.min(MAX_STEP, Math.sqrt(r1[c] * (double) r2[c]) / r2[c])) : 1;
         }
         for (int i = 0; i < w1.length; i++) {
             int c = depthwise1 ? i % channels : i / (w1.length / channels);

@@ -8,6 +8,12 @@ package io.edgert.quant.graph;
 public final class WeightQuantizer {
     /** A channel of zeros (pruned away, say) still needs a positive scale; this one keeps its bias exact enough. */
     static final float ZERO_CHANNEL_SCALE = 1e-6f;
+    /**
+     * Floor of a channel's scale relative to the layer's largest: "dead" channels (weights around 1e-17 after a
+     * folded batch norm with gamma near 0) would otherwise get requantization multipliers below 2^-32, which
+     * XNNPACK refuses ("failed to create XNNPACK runtime"); their weights round to 0 instead, an error of ~1e-17.
+     */
+    static final float RELATIVE_SCALE_FLOOR = 1e-5f;
 
     private WeightQuantizer() {
     }
@@ -36,9 +42,14 @@ public final class WeightQuantizer {
             channel[i] = c;
             absMax[c] = Math.max(absMax[c], Math.abs(w[i]));
         }
+        float largest = 0;
+        for (float a : absMax) {
+            largest = Math.max(largest, a);
+        }
+        float floor = largest > 0 ? largest / 127f * RELATIVE_SCALE_FLOOR : ZERO_CHANNEL_SCALE;
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) {
-            scales[c] = absMax[c] > 0 ? absMax[c] / 127f : ZERO_CHANNEL_SCALE;
+            scales[c] = absMax[c] > 0 ? Math.max(absMax[c] / 127f, floor) : floor;
         }
         byte[] q = new byte[w.length];
         for (int i = 0; i < w.length; i++) {
