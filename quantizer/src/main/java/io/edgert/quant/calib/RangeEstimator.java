@@ -176,8 +176,8 @@ public final class RangeEstimator {
             double pp = p[b] / ps;
             double qq = q[b] / qs;
             if (qq == 0) {
-                // P has mass where Q has none (folded outliers): TensorRT smooths; a large finite penalty does the same job.
-                kl += pp * 20;
+                // P has mass where Q has none (outliers folded into an empty edge bin): infinite, as scipy.stats.entropy.
+                return Double.POSITIVE_INFINITY;
             } else {
                 kl += pp * Math.log(pp / qq);
             }
