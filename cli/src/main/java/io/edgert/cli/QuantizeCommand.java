@@ -1,5 +1,6 @@
 package io.edgert.cli;
 
+import io.edgert.quant.BiasCorrection;
 import io.edgert.quant.IoType;
 import io.edgert.quant.ModelQuantizer;
 import io.edgert.quant.QuantizerOptions;
@@ -63,8 +64,11 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--cle", description = "cross-layer equalization of conv -> (ReLU) -> conv pairs")
     boolean cle;
 
-    @Option(names = "--bias-correction", description = "correct biases for the mean error of rounded weights")
-    boolean biasCorrection;
+    @Option(names = "--bias-correction", arity = "0..1", paramLabel = "MODE", defaultValue = "none",
+            fallbackValue = "analytic", description = "correct biases for the mean output error: analytic (the default "
+            + "when given without a value: rounded weights times calibrated input means) or empirical (measured "
+            + "layer by layer against the float model)")
+    String biasCorrection;
 
     @Option(names = "--strict", description = "fail instead of leaving unsupported ops in float")
     boolean strict;
@@ -113,7 +117,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .withPerTensorFc(perTensor)
                 .withPrune(prune == null ? null : PruneSpec.parse(prune))
                 .withCrossLayerEqualization(cle)
-                .withBiasCorrection(biasCorrection)
+                .withBiasCorrection(BiasCorrection.parse(biasCorrection))
                 .withStrict(strict)
                 .withProgress(progress);
         int[] shape;
@@ -131,8 +135,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             for (int d : shape) {
                 elements *= d;
             }
-            System.err.println("edgert quantize: WARNING: no --calib data; calibrating on GENERATED uniform data in ["
-                    + randomRange[0] + ", " + randomRange[1] + "]. The int8 model will likely be poor on real inputs.");
+            // ModelQuantizer logs the loud warning and the report flags the data as GENERATED.
             data = DataSets.generated(elements, calibSamples, evalSamples, randomRange[0], randomRange[1], 1);
         }
         ModelQuantizer.Result r = new ModelQuantizer(options).quantize(input, output, data.calibration(),

@@ -9,6 +9,7 @@ import io.edgert.quant.eval.LayerSqnr;
 import io.edgert.quant.eval.OutputAgreement;
 import io.edgert.quant.graph.BiasCorrector;
 import io.edgert.quant.graph.CrossLayerEqualizer;
+import io.edgert.quant.graph.EmpiricalBiasCorrector;
 import io.edgert.quant.graph.HybridWeights;
 import io.edgert.quant.graph.Int8Rewriter;
 import io.edgert.quant.graph.Pruner;
@@ -122,7 +123,10 @@ public final class ModelQuantizer {
         Int8Rewriter.Result rw = new Int8Rewriter(m, ranges, options.perTensorFc(), options.io(), options.strict(),
                 msg -> LOG.log(System.Logger.Level.WARNING, msg)).rewrite();
         int corrected = 0;
-        if (options.biasCorrection()) {
+        if (options.biasCorrection() == BiasCorrection.EMPIRICAL) {
+            corrected = EmpiricalBiasCorrector.correct(m, transformedFloat, rw.layers(),
+                    calibration.slice(0, Math.min(32, calibration.size())), options.backend());
+        } else if (options.biasCorrection() == BiasCorrection.ANALYTIC) {
             TensorT[] tensors = m.getSubgraphs()[0].getTensors();
             for (WeightedLayer l : rw.layers()) {
                 TensorStats in = stats.get(l.inputTensor());
@@ -208,8 +212,8 @@ public final class ModelQuantizer {
         if (o.crossLayerEqualization()) {
             b.append(" cle");
         }
-        if (o.biasCorrection()) {
-            b.append(" bias-correction");
+        if (o.biasCorrection() != BiasCorrection.NONE) {
+            b.append(" bias-correction=").append(o.biasCorrection().label());
         }
         if (o.strict()) {
             b.append(" strict");

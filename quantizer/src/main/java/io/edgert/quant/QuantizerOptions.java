@@ -9,7 +9,7 @@ import io.edgert.quant.graph.PruneSpec;
  * no pruning, no cross-layer equalization, no bias correction, unsupported ops left float with a warning.
  */
 public record QuantizerOptions(CalibrationMethod method, double percentile, IoType io, boolean perTensorFc,
-                               PruneSpec prune, boolean crossLayerEqualization, boolean biasCorrection, boolean strict,
+                               PruneSpec prune, boolean crossLayerEqualization, BiasCorrection biasCorrection, boolean strict,
                                String backend, boolean progress) {
     public QuantizerOptions {
         if (!(percentile > 50 && percentile <= 100)) {
@@ -21,8 +21,8 @@ public record QuantizerOptions(CalibrationMethod method, double percentile, IoTy
     }
 
     public static QuantizerOptions defaults() {
-        return new QuantizerOptions(CalibrationMethod.MINMAX, 99.99, IoType.INT8, false, null, false, false, false,
-                "tflite", false);
+        return new QuantizerOptions(CalibrationMethod.MINMAX, 99.99, IoType.INT8, false, null, false,
+                BiasCorrection.NONE, false, "tflite", false);
     }
 
     public QuantizerOptions withMethod(CalibrationMethod m) {
@@ -50,8 +50,13 @@ public record QuantizerOptions(CalibrationMethod method, double percentile, IoTy
         return new QuantizerOptions(method, percentile, io, perTensorFc, prune, b, biasCorrection, strict, backend, progress);
     }
 
-    public QuantizerOptions withBiasCorrection(boolean b) {
+    public QuantizerOptions withBiasCorrection(BiasCorrection b) {
         return new QuantizerOptions(method, percentile, io, perTensorFc, prune, crossLayerEqualization, b, strict, backend, progress);
+    }
+
+    /** True: {@link BiasCorrection#ANALYTIC}. */
+    public QuantizerOptions withBiasCorrection(boolean b) {
+        return withBiasCorrection(b ? BiasCorrection.ANALYTIC : BiasCorrection.NONE);
     }
 
     public QuantizerOptions withStrict(boolean b) {

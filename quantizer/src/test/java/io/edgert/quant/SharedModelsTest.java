@@ -90,6 +90,21 @@ class SharedModelsTest {
     }
 
     @Test
+    void biasCorrectionRaisesKwsOutputSqnr() throws Exception {
+        byte[] f = Files.readAllBytes(SharedFiles.model("mlperf-tiny/kws_ref_model_float32.tflite"));
+        SampleSource cal = new RandomSamples(64, 490, -120f, 25f, 1, false);
+        SampleSource eval = new RandomSamples(32, 490, -120f, 25f, 2, false);
+        QuantizerOptions base = QuantizerOptions.defaults().withMethod(CalibrationMethod.MSE);
+        double plain = new ModelQuantizer(base).quantize(f, cal, eval).report().output().sqnrDb();
+        for (BiasCorrection bc : new BiasCorrection[] {BiasCorrection.ANALYTIC, BiasCorrection.EMPIRICAL}) {
+            ModelQuantizer.Result r = new ModelQuantizer(base.withBiasCorrection(bc)).quantize(f, cal, eval);
+            assertEquals(10, r.report().biasCorrectedLayers(), bc.label());
+            assertTrue(r.report().output().sqnrDb() > plain - 0.5, bc + ": " + r.report().output().sqnrDb() + " vs " + plain);
+            ModelQuantizerTest.runsInBothBackends(r.model(), cal.sample(0));
+        }
+    }
+
+    @Test
     void perTensorFullyConnectedUsesOneScale() throws Exception {
         byte[] f = Files.readAllBytes(SharedFiles.model("tflite-micro/hello_world_float.tflite"));
         ModelQuantizer.Result r = new ModelQuantizer(QuantizerOptions.defaults().withPerTensorFc(true))

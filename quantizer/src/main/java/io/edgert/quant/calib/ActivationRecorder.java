@@ -32,7 +32,16 @@ public final class ActivationRecorder implements AutoCloseable {
         ModelT m = ModelBytes.read(bytes);
         SubGraphT g = m.getSubgraphs()[0];
         this.recorded = tensors.clone();
-        g.setOutputs(recorded.clone());
+        // The model's own outputs stay outputs (after the recorded ones): TFLite 2.20 aborts the process on some
+        // graphs (ad01's FC chain) whose last ops produce tensors that nothing reads and that are not outputs.
+        int[] outputs = Arrays.copyOf(recorded, recorded.length + g.getOutputs().length);
+        int n = recorded.length;
+        for (int o : g.getOutputs()) {
+            if (Arrays.stream(recorded).noneMatch(r -> r == o)) {
+                outputs[n++] = o;
+            }
+        }
+        g.setOutputs(Arrays.copyOf(outputs, n));
         byte[] withOutputs = ModelBytes.write(m);
         this.model = Model.load(withOutputs);
         Session s = null;

@@ -176,8 +176,10 @@ public final class RangeEstimator {
             double pp = p[b] / ps;
             double qq = q[b] / qs;
             if (qq == 0) {
-                // P has mass where Q has none (outliers folded into an empty edge bin): infinite, as scipy.stats.entropy.
-                return Double.POSITIVE_INFINITY;
+                // P has mass where Q has none (outliers folded into an empty edge bin). scipy.stats.entropy would say
+                // infinity, which rules out every clip when one far outlier leaves all candidate edges empty; a
+                // large finite penalty (like TensorRT's smoothing) still lets the bulk win.
+                kl += pp * 20;
             } else {
                 kl += pp * Math.log(pp / qq);
             }

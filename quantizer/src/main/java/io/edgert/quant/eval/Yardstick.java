@@ -1,5 +1,6 @@
 package io.edgert.quant.eval;
 
+import io.edgert.quant.BiasCorrection;
 import io.edgert.quant.ModelQuantizer;
 import io.edgert.quant.QuantizerOptions;
 import io.edgert.quant.calib.CalibrationMethod;
@@ -41,7 +42,7 @@ public final class Yardstick {
             new Case("kws", "kws_ref_model_float32.tflite", "kws_ref_model.tflite", false),
             new Case("ad01", "ad01_fp32.tflite", "ad01_int8.tflite", false));
 
-    /** The best configuration per model found by {@link #main} (all methods, with and without bias correction). */
+    /** The best configuration per model found by {@link #main} (every method, with and without CLE and bias correction). */
     public static QuantizerOptions best(Case c) {
         QuantizerOptions d = QuantizerOptions.defaults();
         return switch (c.name()) {
@@ -54,7 +55,7 @@ public final class Yardstick {
     }
 
     public static String label(QuantizerOptions o) {
-        return o.method().label() + (o.crossLayerEqualization() ? "+cle" : "") + (o.biasCorrection() ? "+bias-corr" : "");
+        return o.method().label() + (o.crossLayerEqualization() ? "+cle" : "") + (o.biasCorrection() == BiasCorrection.NONE ? "" : "+bc-" + o.biasCorrection().label());
     }
 
     public record Row(Case c, String config, OutputAgreement ours, OutputAgreement official, double seconds) {
@@ -134,12 +135,12 @@ public final class Yardstick {
         System.out.println(HEADER);
         for (Case c : CASES) {
             for (CalibrationMethod m : CalibrationMethod.values()) {
-                for (int variant = 0; variant < 4; variant++) {
-                    boolean cle = variant >= 2;
-                    boolean bc = variant % 2 == 1;
-                    QuantizerOptions o = QuantizerOptions.defaults().withMethod(m).withBiasCorrection(bc)
-                            .withCrossLayerEqualization(cle);
-                    System.out.println(y.run(c, o, label(o)).format());
+                for (boolean cle : new boolean[] {false, true}) {
+                    for (BiasCorrection bc : BiasCorrection.values()) {
+                        QuantizerOptions o = QuantizerOptions.defaults().withMethod(m).withBiasCorrection(bc)
+                                .withCrossLayerEqualization(cle);
+                        System.out.println(y.run(c, o, label(o)).format());
+                    }
                 }
             }
         }
