@@ -17,7 +17,6 @@ import org.tensorflow.lite.schema.TensorType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -526,15 +525,5 @@ public final class Int8Rewriter {
         q.setZeroPoint(new long[scales.length]);
         q.setQuantizedDimension(scales.length == 1 ? 0 : axis);
         return q;
-    }
-
-    /** Activations by tensor index, in graph order, for reports. */
-    public static Map<Integer, String> names(ModelT m) {
-        Map<Integer, String> r = new LinkedHashMap<>();
-        TensorT[] ts = m.getSubgraphs()[0].getTensors();
-        for (int i = 0; i < ts.length; i++) {
-            r.put(i, ts[i].getName());
-        }
-        return r;
     }
 }
