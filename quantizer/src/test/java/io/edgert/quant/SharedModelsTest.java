@@ -104,6 +104,22 @@ class SharedModelsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"uint8", "float"})
+    void vwwWithUint8OrFloatEdgesRunsInBothPaths(String io) throws Exception {
+        byte[] f = Files.readAllBytes(SharedFiles.model("mlperf-tiny/vww_96_float.tflite"));
+        SampleSource s = new RandomSamples(8, 96 * 96 * 3, 0f, 1f, 1, false);
+        ModelQuantizer.Result r = new ModelQuantizer(QuantizerOptions.defaults().withIo(IoType.parse(io)))
+                .quantize(f, s, s);
+        try (Model m = Model.load(r.model())) {
+            assertEquals(io.equals("float") ? DataType.FLOAT32 : DataType.UINT8, m.input(0).dataType());
+            assertEquals(io.equals("float") ? DataType.FLOAT32 : DataType.UINT8, m.output(0).dataType());
+            assertEquals("input_1", m.input(0).name());
+        }
+        assertTrue(r.report().output().sqnrDb() > 20, r.report().toText());
+        ModelQuantizerTest.runsInBothBackends(r.model(), s.sample(0));
+    }
+
     @Test
     void perTensorFullyConnectedUsesOneScale() throws Exception {
         byte[] f = Files.readAllBytes(SharedFiles.model("tflite-micro/hello_world_float.tflite"));
