@@ -164,11 +164,7 @@ public final class ModelQuantizer {
         }
         byte[] bytes = Files.readAllBytes(in);
         Result r = quantize(bytes, calibration, evaluation);
-        QuantReport rep = r.report();
-        rep = new QuantReport(in.toString(), rep.options(), rep.sizeBefore(), rep.sizeAfter(), rep.deflatedBefore(),
-                rep.deflatedAfter(), rep.calibration(), rep.calibrationSamples(), rep.generatedData(), rep.layers(),
-                rep.output(), rep.floatOps(), rep.prune(), rep.equalizedPairs(), rep.biasCorrectedLayers(),
-                rep.warnings(), rep.calibrationMillis(), rep.totalMillis());
+        QuantReport rep = r.report().withSource(in.toString());
         writeAtomically(out, r.model());
         return new Result(r.model(), rep);
     }

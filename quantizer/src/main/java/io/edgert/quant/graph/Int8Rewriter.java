@@ -181,10 +181,16 @@ public final class Int8Rewriter {
                 return "input is not a float32 activation";
             }
         }
-        for (int in : op.getInputs()) {
-            if (in >= 0 && !isConstant(in) && tensors.get(in).getType() != TensorType.FLOAT32
-                    && (e.rule() != OpRule.OWN && e.rule() != OpRule.SAME_AS_INPUT)) {
-                return "input '" + tensors.get(in).getName() + "' is " + TensorType.name(tensors.get(in).getType());
+        int[] in = op.getInputs();
+        for (int k = 0; k < in.length; k++) {
+            int t = in[k];
+            if (t < 0 || isConstant(t) || tensors.get(t).getType() == TensorType.FLOAT32) {
+                continue;
+            }
+            // A computed int32 shape, axes or paddings operand (k > 0) is fine; the data itself must be float.
+            boolean auxiliary = k > 0 && (e.rule() == OpRule.OWN || e.rule() == OpRule.SAME_AS_INPUT);
+            if (!auxiliary) {
+                return "input '" + tensors.get(t).getName() + "' is " + TensorType.name(tensors.get(t).getType());
             }
         }
         return null;

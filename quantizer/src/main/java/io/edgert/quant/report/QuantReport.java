@@ -27,6 +27,13 @@ public record QuantReport(String source, String options, long sizeBefore, long s
                           Pruner.Report prune, List<String> equalizedPairs, int biasCorrectedLayers,
                           List<String> warnings, long calibrationMillis, long totalMillis) {
 
+    /** The same report naming its source (a file path rather than "model"). */
+    public QuantReport withSource(String newSource) {
+        return new QuantReport(newSource, options, sizeBefore, sizeAfter, deflatedBefore, deflatedAfter, calibration,
+                calibrationSamples, generatedData, layers, output, floatOps, prune, equalizedPairs, biasCorrectedLayers,
+                warnings, calibrationMillis, totalMillis);
+    }
+
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append("quantized ").append(source).append('\n');
