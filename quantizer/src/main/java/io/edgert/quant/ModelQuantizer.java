@@ -1,5 +1,6 @@
 package io.edgert.quant;
 
+import io.edgert.runtime.model.ModelWriter;
 import io.edgert.quant.calib.Calibrator;
 import io.edgert.quant.calib.CalibrationMethod;
 import io.edgert.quant.calib.RangeEstimator;
@@ -104,7 +105,7 @@ public final class ModelQuantizer {
                         + "activations do not qualify)");
             }
         }
-        byte[] transformedFloat = ModelBytes.write(m);
+        byte[] transformedFloat = ModelWriter.write(m);
         int[] activations = Calibrator.opOutputs(m);
         String[] names = new String[activations.length];
         TensorT[] floatTensors = m.getSubgraphs()[0].getTensors();
@@ -135,7 +136,7 @@ public final class ModelQuantizer {
                 }
             }
         }
-        byte[] out = ModelBytes.write(m);
+        byte[] out = ModelWriter.write(m);
         try (Model check = Model.load(out)) {
             warnings.addAll(check.warnings());
         }

@@ -1,5 +1,6 @@
 package io.edgert.quant;
 
+import io.edgert.runtime.model.ModelWriter;
 import io.edgert.quant.graph.Buffers;
 import io.edgert.quant.graph.ModelBytes;
 import org.tensorflow.lite.schema.BufferT;
@@ -122,6 +123,6 @@ final class TinyModels {
         m.setOperatorCodes(codes.toArray(new OperatorCodeT[0]));
         m.setBuffers(buffers.toArray(new BufferT[0]));
         m.setDescription("edgert quantizer test model");
-        return ModelBytes.write(m);
+        return ModelWriter.write(m);
     }
 }

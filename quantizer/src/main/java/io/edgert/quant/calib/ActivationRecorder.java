@@ -1,5 +1,6 @@
 package io.edgert.quant.calib;
 
+import io.edgert.runtime.model.ModelWriter;
 import io.edgert.runtime.EdgertException;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
@@ -42,7 +43,7 @@ public final class ActivationRecorder implements AutoCloseable {
             }
         }
         g.setOutputs(Arrays.copyOf(outputs, n));
-        byte[] withOutputs = ModelBytes.write(m);
+        byte[] withOutputs = ModelWriter.write(m);
         this.model = Model.load(withOutputs);
         Session s = null;
         try {

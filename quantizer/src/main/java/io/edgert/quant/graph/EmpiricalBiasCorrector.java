@@ -1,5 +1,6 @@
 package io.edgert.quant.graph;
 
+import io.edgert.runtime.model.ModelWriter;
 import io.edgert.quant.calib.ActivationRecorder;
 import io.edgert.quant.data.SampleSource;
 import io.edgert.runtime.EdgertException;
@@ -47,7 +48,7 @@ public final class EmpiricalBiasCorrector {
                 default -> Float.POSITIVE_INFINITY;
             };
             boolean clipped = WeightedOps.fusedActivation(l.op()) != ActivationFunctionType.NONE;
-            try (ActivationRecorder q = new ActivationRecorder(ModelBytes.write(quantized), new int[] {outs[k]}, backend)) {
+            try (ActivationRecorder q = new ActivationRecorder(ModelWriter.write(quantized), new int[] {outs[k]}, backend)) {
                 for (int s = 0; s < samples.size(); s++) {
                     float[] qv = q.run(inputs[s])[0];
                     float[] fv = reference[s][k];

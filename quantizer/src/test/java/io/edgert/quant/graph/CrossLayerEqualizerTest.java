@@ -1,5 +1,6 @@
 package io.edgert.quant.graph;
 
+import io.edgert.runtime.model.ModelWriter;
 import io.edgert.quant.data.RandomSamples;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
@@ -19,11 +20,11 @@ class CrossLayerEqualizerTest {
         byte[] original = Files.readAllBytes(SharedFiles.model("mlperf-tiny/kws_ref_model_float32.tflite"));
         ModelT m = ModelBytes.read(original);
         HybridWeights.dequantize(m);
-        byte[] dequantized = ModelBytes.write(m);
+        byte[] dequantized = ModelWriter.write(m);
         List<CrossLayerEqualizer.Pair> pairs = CrossLayerEqualizer.equalize(m);
         // DS-CNN: conv -> dw -> conv -> dw ... with ReLU between: 4 (conv, dw) and 4 (dw, conv) pairs
         assertEquals(8, pairs.size());
-        byte[] equalized = ModelBytes.write(m);
+        byte[] equalized = ModelWriter.write(m);
         float[] x = new RandomSamples(1, 490, -120f, 25f, 3, false).sample(0);
         float[] a = run(dequantized, x);
         float[] b = run(equalized, x);
