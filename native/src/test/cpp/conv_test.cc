@@ -1,13 +1,14 @@
 // CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED against the oracle: strides, dilation, SAME/VALID, groups, depth
 // multiplier, per-channel and per-tensor weights, optional bias, fused activations, zero points at the extremes,
-// tiny and > 1 multipliers, -128 inputs, all three requant modes.
+// tiny and > 1 multipliers, exact power-of-two multipliers (ties in the rounding right shift), -128 inputs, all four
+// requant modes (GEMMLOWP_UP as a per-op override).
 #include "conv_tester.h"
 
 using edgert_test::ConvTester;
 
 int main() {
   int cases = 0;
-  const int modes[] = {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32};
+  const int modes[] = {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32, EDGERT_REQUANT_GEMMLOWP_UP};
   const int dtypes[] = {edgert_test::kI8, edgert_test::kU8};
   uint64_t seed = 1;
   for (int mode : modes) {
@@ -50,6 +51,15 @@ int main() {
             if (!s8) t.filter_zp(100);
             cases += t.Test("multiplier range");
           }
+        }
+        // Exact power-of-two multipliers (0.5 * 0.25 / 1 = 2^-3, and 2^-6): half the outputs are exact ties of the
+        // rounding right shift, negative ones included, where GEMMLOWP and GEMMLOWP_UP differ.
+        for (float out_s : {1.0f, 8.0f}) {
+          ConvTester t;
+          t.kind(kind).dtype(dt).mode(mode).input(1, 4, 4, 3).kernel(2, 2).out_channels(3).per_channel(false)
+              .scales(0.5f, 0.25f, out_s).input_zp(zmid).output_zp(zmid).seed(seed++);
+          if (!s8) t.filter_zp(128);
+          cases += t.Test("power-of-two multiplier");
         }
         // No bias, fused activations.
         for (int act : {0, 1, 2, 3}) {

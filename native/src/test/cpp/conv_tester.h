@@ -83,7 +83,8 @@ class ConvTester {
     std::vector<uint8_t> input(icount);
     for (auto& x : input) x = static_cast<uint8_t>(extremes_ && rng.Int(0, 2) == 0 ? (rng.Int(0, 1) ? qmax : qmin) : rng.Int(qmin, qmax));
 
-    PlanBuilder b(mode_);
+    // GEMMLOWP_UP is a per-op override only: plan in GEMMLOWP, op overridden below.
+    PlanBuilder b(mode_ == EDGERT_REQUANT_GEMMLOWP_UP ? EDGERT_REQUANT_GEMMLOWP : mode_);
     const int in_id = kind_ == kFc ? b.Act(dtype_, {n_, h_, w_, c_}, in_s_, in_zp_) : b.Act(dtype_, {n_, h_, w_, c_}, in_s_, in_zp_);
     const int qdim = kind_ == kDepthwise ? 3 : 0;
     std::vector<int64_t> fzps(fscales.size(), f_zp_);
@@ -94,7 +95,10 @@ class ConvTester {
     if (kind_ == kConv) ints = {padding_, sw_, sh_, dw_, dh_, act_};
     if (kind_ == kDepthwise) ints = {padding_, sw_, sh_, dw_, dh_, act_, dm_};
     if (kind_ == kFc) ints = {act_, 0};
-    b.Op(kind_, id.c_str(), {in_id, f_id, bias_id}, {out_id}, ints);
+    const int op = b.Op(kind_, id.c_str(), {in_id, f_id, bias_id}, {out_id}, ints);
+    if (mode_ == EDGERT_REQUANT_GEMMLOWP_UP) {
+      EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, op, mode_) == 0, "override: %s", edgert_plan_error(b.plan));
+    }
     if (edgert_plan_prepare(b.plan) != 0) {
       EXPECT_TRUE(false, "%s %s: prepare failed: %s", id.c_str(), label, edgert_plan_error(b.plan));
       return;

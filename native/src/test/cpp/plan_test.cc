@@ -308,6 +308,13 @@ void TestRequantOverride() {
   b.Op(19, nullptr, {x}, {x});
   EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, 0, 5) == -1, "bad mode");
   EXPECT_TRUE(strstr(edgert_plan_error(b.plan), "requant_mode") != nullptr, "message %s", edgert_plan_error(b.plan));
+  // GEMMLOWP_UP is accepted as an override but only the convolution family implements it; it is no plan-wide mode.
+  EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, 0, EDGERT_REQUANT_GEMMLOWP_UP) == 0, "override 3");
+  EXPECT_TRUE(edgert_plan_prepare(b.plan) == -1, "relu has no GEMMLOWP_UP");
+  EXPECT_TRUE(strstr(edgert_plan_error(b.plan), "requant mode 3") != nullptr, "message %s", edgert_plan_error(b.plan));
+  edgert_plan* p3 = edgert_plan_create(EDGERT_REQUANT_GEMMLOWP_UP);
+  EXPECT_TRUE(edgert_plan_prepare(p3) == -1, "plan-wide 3");
+  edgert_plan_destroy(p3);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // AVERAGE_POOL_2D / MAX_POOL_2D / MEAN against the oracle: SAME/VALID windows with partial (padded) edges,
-// negative sums (int8 rounding half away from zero), activations, MEAN's three TFLite paths (H,W keep_dims with
-// integer multiplier; equal params with truncating division; float rescale), extreme zero points.
+// negative sums (int8 rounding half away from zero), activations, MEAN's two TFLite 2.20 paths (H,W keep_dims:
+// optimized Mean, integer multiplier on the raw sum plus a float-derived bias; everything else: integer
+// reference QuantizedMeanOrSum with 1/n folded into the multiplier, equal or unequal params), extreme zero points.
 #include "pool_tester.h"
 
 using edgert_test::PoolTester;
@@ -32,11 +33,13 @@ int main() {
           {{1, 2}, true, 0.05f, 0.05f, s8 ? -3 : 128, s8 ? -3 : 128},   // HW path, equal params
           {{2, 1}, true, 0.05f, 0.02f, s8 ? 10 : 100, s8 ? -20 : 140},  // HW path, rescale
           {{1, 2}, true, 0.5f, 0.001f, zlo, zhi},                      // HW path, multiplier > 1, saturating
-          {{1, 2}, false, 0.05f, 0.05f, s8 ? -3 : 128, s8 ? -3 : 128},  // equal params, truncating division
-          {{1, 2}, false, 0.05f, 0.03f, s8 ? 7 : 99, s8 ? -9 : 150},   // float rescale
+          {{1, 2}, false, 0.05f, 0.05f, s8 ? -3 : 128, s8 ? -3 : 128},  // general path, equal params
+          {{1, 2}, false, 0.05f, 0.03f, s8 ? 7 : 99, s8 ? -9 : 150},   // general path, rescale
           {{-3, -2}, true, 0.05f, 0.03f, zhi, zlo},                    // negative axes: not the HW fast path
           {{3}, true, 0.1f, 0.1f, 0, 0},
           {{0, 3}, false, 0.1f, 0.07f, s8 ? -128 : 0, s8 ? 5 : 17},
+          {{1}, false, 0.2f, 0.001f, zhi, zlo},                        // general path, multiplier > 1, saturating
+          {{0, 1, 2, 3}, false, 0.004f, 0.3f, zlo, s8 ? 3 : 131},      // all axes, small multiplier
       };
       for (const MeanCase& c : cases) {
         runs += PoolTester().op(40).dtype(dt).mode(mode).input(2, 4, 5, 3).axes(c.axes, c.keep).params(c.in_s, c.in_zp, c.out_s, c.out_zp)

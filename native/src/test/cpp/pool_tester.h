@@ -72,13 +72,19 @@ class PoolTester {
                 int s;
                 OracleQuantizeMultiplier(static_cast<float>(in_s_ / (num * out_s_)), &m, &s, mode_ == EDGERT_REQUANT_SINGLE);
                 r = Clamp(OracleMul(mode_ == EDGERT_REQUANT_SINGLE ? mode_ : 0, sum, m, s) + bias, qmin, qmax);
-              } else if (in_s_ == out_s_ && in_zp_ == out_zp_) {
-                r = sum / static_cast<int32_t>(cnt);
               } else {
-                const float scale = in_s_ / out_s_;
-                const float mean = static_cast<float>(sum) / static_cast<float>(cnt);
-                float f = std::round(mean * scale + (-in_zp_ * scale)) + static_cast<float>(out_zp_);
-                r = static_cast<int32_t>(std::max(std::min(f, static_cast<float>(qmax)), static_cast<float>(qmin)));
+                // Integer reference_ops::QuantizedMeanOrSum (TFLite 2.20, equal or unequal params): the
+                // in_scale / out_scale multiplier with 1/cnt folded in, on the zero-point-corrected sum.
+                int32_t m;
+                int s;
+                OracleQuantizeMultiplier(static_cast<double>(in_s_) / static_cast<double>(out_s_), &m, &s,
+                                         mode_ == EDGERT_REQUANT_SINGLE);
+                int fold = 0;
+                while ((2LL << fold) <= cnt) ++fold;  // floor(log2(cnt))
+                fold = std::min(std::min(fold, 32), 31 + s);
+                const int32_t m2 = static_cast<int32_t>(static_cast<long long>(m) * (1LL << fold) / cnt);
+                const int32_t centered = sum - in_zp_ * static_cast<int32_t>(cnt);
+                r = Clamp(OracleMul(mode_ == EDGERT_REQUANT_SINGLE ? mode_ : 0, centered, m2, s - fold) + out_zp_, qmin, qmax);
               }
               want.push_back(r);
             }

@@ -112,8 +112,19 @@ inline int32_t OracleFp32(int32_t acc, float scale) {
   return static_cast<int32_t>(std::nearbyint(static_cast<float>(acc) * scale));
 }
 
+// EDGERT_REQUANT_GEMMLOWP_UP: the same doubled high product, then floor((hi + 2^(right-1)) / 2^right), i.e. ties
+// of the right shift toward +inf (TFLite 2.20 int8 CONV_2D / FULLY_CONNECTED on x86-64).
+inline int32_t OracleGemmlowpUp(int32_t x, int32_t m, int shift) {
+  const int left = std::max(shift, 0), right = std::max(-shift, 0);
+  const int32_t hi = OracleGemmlowp(x, m, left);  // no right shift: the plain doubled high product
+  if (right == 0) return hi;
+  return static_cast<int32_t>(static_cast<int64_t>(std::floor((static_cast<double>(hi) + std::ldexp(1.0, right - 1)) / std::ldexp(1.0, right))));
+}
+
 inline int32_t OracleMul(int mode, int32_t x, int32_t m, int shift) {
-  return mode == EDGERT_REQUANT_SINGLE ? OracleSingle(x, m, shift) : OracleGemmlowp(x, m, shift);
+  if (mode == EDGERT_REQUANT_SINGLE) return OracleSingle(x, m, shift);
+  if (mode == EDGERT_REQUANT_GEMMLOWP_UP) return OracleGemmlowpUp(x, m, shift);
+  return OracleGemmlowp(x, m, shift);
 }
 
 inline int32_t Clamp(int32_t v, int32_t lo, int32_t hi) { return std::min(std::max(v, lo), hi); }

@@ -25,8 +25,10 @@ enum Builtin {
 
 constexpr int kAnyDtype = -1;
 
-// Requant modes a variant implements (bit per EDGERT_REQUANT_*).
+// Requant modes a variant implements (bit per EDGERT_REQUANT_*): every kernel implements the plan-wide modes
+// (GEMMLOWP, SINGLE, FP32); the convolution family also GEMMLOWP_UP (a per-op override).
 constexpr uint32_t kAllRequantModes = 0x7;
+constexpr uint32_t kConvRequantModes = kAllRequantModes | (1u << EDGERT_REQUANT_GEMMLOWP_UP);
 
 struct KernelVariant {
   const char* id;          // <op>_<dtype>_<algorithm>[_<tile>]_<isa>

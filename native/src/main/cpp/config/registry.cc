@@ -18,15 +18,16 @@ constexpr int F32 = kFloat32;
 constexpr int ANY = kAnyDtype;
 
 #define REF(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kAllRequantModes, fn}
+#define REF_CONV(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kConvRequantModes, fn}
 
 // Families, each best first, ref last. Add faster variants above the ref line of their family.
 const KernelVariant kVariants[] = {
-    REF("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
-    REF("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
-    REF("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
-    REF("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
-    REF("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
-    REF("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
+    REF_CONV("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
+    REF_CONV("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
+    REF_CONV("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
+    REF_CONV("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
+    REF_CONV("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
+    REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
     REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
     REF("add_qu8_ref", kAdd, U8, U8, ref::add_qu8),
     REF("sub_qs8_ref", kSub, S8, S8, ref::add_qs8),  // negated input2 multiplier, as TFLite's sub.cc

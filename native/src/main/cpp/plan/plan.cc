@@ -173,8 +173,8 @@ int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode) {
   if (op < 0 || op >= static_cast<int>(plan->ops.size())) {
     return Fail(plan, "op %d does not exist (have %zu)", op, plan->ops.size());
   }
-  if (requant_mode < -1 || requant_mode > EDGERT_REQUANT_FP32) {
-    return Fail(plan, "op %d: requant_mode must be -1, 0, 1 or 2, got %d", op, requant_mode);
+  if (requant_mode < -1 || requant_mode > EDGERT_REQUANT_GEMMLOWP_UP) {
+    return Fail(plan, "op %d: requant_mode must be -1, 0, 1, 2 or 3, got %d", op, requant_mode);
   }
   plan->ops[op].requant_override = requant_mode;
   plan->prepared = false;
@@ -212,6 +212,10 @@ int edgert_plan_prepare(edgert_plan* plan) {
       }
     } else {
       k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode);
+      if (k == nullptr && edgert::PickKernel(op.builtin, in_dtype, out_dtype, EDGERT_REQUANT_GEMMLOWP) != nullptr) {
+        return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d implements requant mode %d", i, name, in_dtype,
+                    out_dtype, mode);
+      }
       if (k == nullptr) return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d", i, name, in_dtype, out_dtype);
     }
     op.kernel = k;

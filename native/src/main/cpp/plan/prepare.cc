@@ -437,12 +437,23 @@ bool PrepareMean(Checker& c, int mode, Op& op) {
     p.mult.resize(1);
     p.shift.resize(1);
     QuantizeMultiplier(real_scale, &p.mult[0], &p.shift[0], mode == EDGERT_REQUANT_SINGLE);
-  } else if (in->ZeroPoint() == out->ZeroPoint() && in->Scale() == out->Scale()) {
-    p.mean_path = kMeanSameParams;
   } else {
-    p.mean_path = kMeanRescale;
-    p.mean_scale = in->Scale() / out->Scale();
-    p.mean_fbias = -in->ZeroPoint() * p.mean_scale;
+    // reduce.cc EvalQuantizedMean -> reference_ops::QuantizedMeanOrSum (integer version, compute_sum = false), for
+    // equal and unequal params alike: QuantizeMultiplier(double(in_scale) / double(out_scale)) from
+    // PrepareMeanOrSum, then 1/n folded in: s = min(floor(log2(n)), 32, 31 + shift), multiplier = (M << s) / n
+    // (truncating int64 division), shift -= s; applied to int32(sum - in_zp * n).
+    p.mean_path = kMeanGeneral;
+    p.mult.resize(1);
+    p.shift.resize(1);
+    int32_t m = 0;
+    int s = 0;
+    QuantizeMultiplier(static_cast<double>(in->Scale()) / static_cast<double>(out->Scale()), &m, &s,
+                       mode == EDGERT_REQUANT_SINGLE);
+    int fold = 63 - __builtin_clzll(static_cast<uint64_t>(p.mean_n));
+    fold = std::min(fold, 32);
+    fold = std::min(fold, 31 + s);
+    p.mult[0] = static_cast<int32_t>((static_cast<int64_t>(m) << fold) / p.mean_n);
+    p.shift[0] = s - fold;
   }
   return true;
 }

@@ -10,7 +10,20 @@
 //   Not matched: the NEON-only uint8 3x3 kernel of TFLite on arm64 that rounds upward (kUpward).
 // - fc_*: reference_integer_ops::FullyConnected / FullyConnectedPerChannel and reference_ops::FullyConnected
 //   (uint8): same order as conv.
-// Requantization: plan mode GEMMLOWP (builtin default), SINGLE (TFLITE_SINGLE_ROUNDING / ruy), FP32 (XNNPACK).
+// Requantization: plan mode GEMMLOWP (builtin default), SINGLE (TFLITE_SINGLE_ROUNDING), FP32 (XNNPACK), or the
+// per-op GEMMLOWP_UP. TFLite 2.20's builtin int8 CONV_2D / FULLY_CONNECTED (per-channel and per-tensor) do not run
+// the reference kernels named above but optimized_integer_ops::ConvPerChannel / FullyConnected, i.e. im2col +
+// cpu_backend_gemm (ruy on an AVX machine), and on x86-64 their output differs from both GEMMLOWP and SINGLE:
+// established with the op parity generator (200 cases per family, int8 accumulators recomputed in Java, every
+// output checked whose reference value is not clamped): SaturatingRoundingDoublingHighMul followed by a rounding
+// right shift with ties toward +infinity matched all of 6949 per-channel conv, 308 per-tensor conv, 1444
+// per-channel FC and 1611 per-tensor FC outputs; gemmlowp's RoundingDivideByPOT (ties away from zero) missed 2 + 0
+// + 0 + 1 of them, exactly the negative ties (e.g. acc -1013, M 1289176683, shift -6: high mul -608, -608 / 64 =
+// -9.5 -> TFLite -9, gemmlowp -10), and single rounding missed 3 + 0 + 1 + 2. The ruy sources in the code index
+// (kernel_avx2_fma.cc / kernel_avx512.cc, apply_multiplier.cc) round once, so the exact code path inside the
+// 2.20 binary is not identified; the behaviour is. uint8 CONV_2D / FULLY_CONNECTED (gemmlowp library) and
+// DEPTHWISE_CONV_2D match GEMMLOWP exactly. NativeSession asks for GEMMLOWP_UP on int8 CONV_2D /
+// FULLY_CONNECTED in its tflite-ref rounding.
 #include <algorithm>
 
 #include "ref/kernels.h"

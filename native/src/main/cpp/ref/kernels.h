@@ -27,7 +27,7 @@ struct TensorRef {
 };
 
 // How MEAN computes (TFLite 2.20 reduce.cc picks by shape and params).
-enum MeanPath { kMeanHw = 0, kMeanSameParams = 1, kMeanRescale = 2 };
+enum MeanPath { kMeanHw = 0, kMeanGeneral = 1 };
 
 struct OpParams {
   int requant = EDGERT_REQUANT_GEMMLOWP;
@@ -101,7 +101,6 @@ struct OpParams {
   bool reduce_axis[kMaxRank] = {false};
   int64_t mean_n = 1;
   int32_t mean_bias = 0;
-  float mean_scale = 0.0f, mean_fbias = 0.0f;
 };
 
 template <typename T>

@@ -82,9 +82,25 @@ inline int32_t MultiplySingle(int32_t x, int32_t multiplier, int shift) {
   return static_cast<int32_t>(result);
 }
 
-// Integer requantization in the plan's mode (GEMMLOWP or SINGLE).
+// EDGERT_REQUANT_GEMMLOWP_UP: SaturatingRoundingDoublingHighMul (whose own ties already go toward +infinity),
+// then a rounding right shift (x + 2^(e-1)) >> e, ties toward +infinity, computed without int32 overflow. This
+// is what TFLite 2.20's int8 CONV_2D / FULLY_CONNECTED produce on x86-64 (ref/conv.cc has the evidence); it is the
+// SQRDMULH + SRSHL pair of the NEON requantization, where gemmlowp's RoundingDivideByPOT rounds ties away from
+// zero.
+inline int32_t MultiplyGemmlowpUp(int32_t x, int32_t multiplier, int shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left);
+  const int32_t high = SaturatingRoundingDoublingHighMul(shifted, multiplier);
+  if (right == 0) return high;
+  return static_cast<int32_t>((static_cast<int64_t>(high) + (1LL << (right - 1))) >> right);
+}
+
+// Integer requantization in the plan's mode (GEMMLOWP, SINGLE or GEMMLOWP_UP).
 inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift, int mode) {
-  return mode == EDGERT_REQUANT_SINGLE ? MultiplySingle(x, multiplier, shift) : MultiplyGemmlowp(x, multiplier, shift);
+  if (mode == EDGERT_REQUANT_SINGLE) return MultiplySingle(x, multiplier, shift);
+  if (mode == EDGERT_REQUANT_GEMMLOWP_UP) return MultiplyGemmlowpUp(x, multiplier, shift);
+  return MultiplyGemmlowp(x, multiplier, shift);
 }
 
 // XNNPACK fp32 requantization without the zero point: lrintf(float(acc) * scale), saturated to a range that

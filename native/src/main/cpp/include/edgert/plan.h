@@ -24,14 +24,20 @@ extern "C" {
 
 #define EDGERT_MAX_RANK 6
 
-// Requantization rounding (DESIGN.md, Numerics). Kernels implement all three; the plan picks one.
+// Requantization rounding (DESIGN.md, Numerics). Kernels implement the first three; the plan picks one.
 #define EDGERT_REQUANT_GEMMLOWP 0  // SaturatingRoundingDoublingHighMul + RoundingDivideByPOT (TFLite builtin kernels)
 #define EDGERT_REQUANT_SINGLE 1    // (acc * M0 + 2^(t-1)) >> t in 64 bits (TFLITE_SINGLE_ROUNDING)
 #define EDGERT_REQUANT_FP32 2      // float(acc) * scale, round to nearest even, + zero point (XNNPACK)
+// SaturatingRoundingDoublingHighMul, then a rounding right shift whose ties go toward +infinity
+// ((x + 2^(e-1)) >> e) instead of away from zero: what TFLite 2.20's builtin int8 CONV_2D and FULLY_CONNECTED
+// compute on x86-64 (optimized_integer_ops via cpu_backend_gemm; measured, see ref/conv.cc). Differs from
+// GEMMLOWP only on negative exact ties of the second rounding. Only the CONV_2D / DEPTHWISE_CONV_2D /
+// FULLY_CONNECTED reference kernels implement it (prepare fails for other ops).
+#define EDGERT_REQUANT_GEMMLOWP_UP 3
 
 typedef struct edgert_plan edgert_plan;
 
-// Creates an empty plan. requant_mode is one of EDGERT_REQUANT_*.
+// Creates an empty plan. requant_mode is EDGERT_REQUANT_GEMMLOWP, _SINGLE or _FP32 (GEMMLOWP_UP is per op only).
 edgert_plan* edgert_plan_create(int requant_mode);
 
 // Declares a tensor. Exactly one of arena_offset >= 0 (an activation living in the arena at that byte offset,
@@ -67,8 +73,9 @@ int edgert_plan_add_op(edgert_plan* plan, int builtin_code, const char* kernel_i
                        const int32_t* int_params, int n_float_params, const float* float_params);
 
 // Overrides the plan's requant mode (EDGERT_REQUANT_*) for one declared op; -1 restores the plan's mode. TFLite
-// itself mixes roundings per op: without XNNPACK its int8 CONV_2D / FULLY_CONNECTED run through ruy (one
-// rounding) while DEPTHWISE_CONV_2D, ADD, MEAN... use the gemmlowp double rounding. Takes effect at prepare.
+// itself mixes roundings per op: without XNNPACK, on x86-64, its int8 CONV_2D / FULLY_CONNECTED round the second
+// step ties-upward (EDGERT_REQUANT_GEMMLOWP_UP) while DEPTHWISE_CONV_2D, ADD, MEAN, uint8 CONV_2D... use the
+// gemmlowp double rounding. Takes effect at prepare.
 int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode);
 
 // Validates every op against its tensors, computes multipliers and lookup tables, packs weights, binds kernels.

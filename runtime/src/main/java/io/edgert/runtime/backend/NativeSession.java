@@ -1,6 +1,7 @@
 package io.edgert.runtime.backend;
 
 import io.edgert.jni.NativePlan;
+import io.edgert.runtime.DataType;
 import io.edgert.runtime.EdgertException;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
@@ -56,16 +57,45 @@ final class NativeSession implements BackendSession {
         return s;
     }
 
+    /**
+     * {@code EDGERT_REQUANT_GEMMLOWP_UP} of {@code edgert/plan.h}: gemmlowp's doubling high multiply, then a rounding
+     * right shift with ties toward +infinity. The JavaCPP binding ({@code NativePlan}) has no constant for it yet.
+     */
+    static final int REQUANT_GEMMLOWP_UP = 3;
+
     /** The plan-wide requantization rounding for the session's {@code rounding} option. */
     static int requantMode(Session.Options options) {
         return switch (options.rounding()) {
             case "single" -> NativePlan.REQUANT_SINGLE;
             case "fp32" -> NativePlan.REQUANT_FP32;
-            // tflite-ref: TFLite 2.20's builtin kernels on x86 round twice (gemmlowp) for every op, int8 and
-            // uint8 alike: measured by the op parity suite (single rounding on int8 CONV_2D/FULLY_CONNECTED, as
-            // ruy would do, matched worse).
+            // tflite-ref: TFLite 2.20's builtin kernels on x86 round twice (gemmlowp), int8 and uint8 alike, except
+            // int8 CONV_2D / FULLY_CONNECTED (see opRequantMode).
             default -> NativePlan.REQUANT_GEMMLOWP;
         };
+    }
+
+    /**
+     * The per-op override of the plan's rounding, or -1. With {@code tflite-ref} rounding, int8 CONV_2D and
+     * FULLY_CONNECTED (per-channel and per-tensor weights) use {@link #REQUANT_GEMMLOWP_UP}: TFLite 2.20 runs them
+     * through optimized_integer_ops (im2col + cpu_backend_gemm) and on x86-64 their second rounding sends negative
+     * ties up (-9.5 -> -9) where gemmlowp's RoundingDivideByPOT, used by every other op, sends them away from zero.
+     * Measured with the op parity suite (accumulators recomputed, all unclamped outputs of 200 cases per family:
+     * 0 differences with GEMMLOWP_UP, 3 with GEMMLOWP, 6 with single rounding); see native ref/conv.cc. uint8
+     * CONV_2D / FULLY_CONNECTED (gemmlowp library) and DEPTHWISE_CONV_2D keep GEMMLOWP.
+     */
+    static int opRequantMode(Session.Options options, OpInfo op, Graph graph) {
+        if (!"tflite-ref".equals(options.rounding())) {
+            return -1;
+        }
+        String type = op.type();
+        if (!type.equals("CONV_2D") && !type.equals("FULLY_CONNECTED")) {
+            return -1;
+        }
+        int input = op.inputCount() > 0 ? op.input(0) : -1;
+        if (input < 0 || graph.tensors().get(input).dataType() != DataType.INT8) {
+            return -1;
+        }
+        return REQUANT_GEMMLOWP_UP;
     }
 
     private void plan() throws EdgertException {
@@ -170,6 +200,11 @@ final class NativeSession implements BackendSession {
                 if (id < 0) {
                     throw new UnsupportedOpException(op.type(), "backend 'native': op #" + op.index() + " "
                             + op.type() + ": " + NativePlan.edgert_plan_error(h).getString());
+                }
+                int requant = opRequantMode(options, op, graph);
+                if (requant >= 0 && NativePlan.edgert_plan_set_op_requant(h, id, requant) != 0) {
+                    throw new EdgertException("backend 'native': op #" + op.index() + " " + op.type() + ": "
+                            + NativePlan.edgert_plan_error(h).getString());
                 }
             }
         }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 3 acceptance on real models: every int8/uint8 model in ../shared/models gives bit-exact outputs on the
- * native backend against TFLite's builtin kernels (tflite-ref, same gemmlowp rounding) on seeded random inputs;
+ * native backend against TFLite's builtin kernels (tflite-ref, same per-op rounding) on seeded random inputs;
  * the differences against XNNPACK (tflite, fp32 rounding) are printed, not hidden.
  */
 class NativeRealModelParityTest {

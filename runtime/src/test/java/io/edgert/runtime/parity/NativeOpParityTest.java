@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 3 acceptance per op: hundreds of seeded random single-op (and small multi-op) models per operator, run on
- * edgert's native kernels and on TensorFlow Lite. The native backend (gemmlowp rounding) must be bit-exact with
- * {@code tflite-ref} (TFLite's builtin kernels, same rounding); its mismatch rate and maximum difference against
+ * edgert's native kernels and on TensorFlow Lite. The native backend (default rounding {@code tflite-ref}: gemmlowp
+ * double rounding, int8 CONV_2D / FULLY_CONNECTED with ties-upward second rounding) must be bit-exact with
+ * {@code tflite-ref} (TFLite's builtin kernels); its mismatch rate and maximum difference against
  * {@code tflite} (XNNPACK, fp32 rounding) are printed, and so are those of the native fp32-rounding mode.
  * {@code -Dedgert.parity.cases=N} changes the number of cases per op (default 200).
  */
