@@ -21,6 +21,8 @@ public final class NativePlan {
     public static final int REQUANT_GEMMLOWP = 0;
     public static final int REQUANT_SINGLE = 1;
     public static final int REQUANT_FP32 = 2;
+    /** Per-op only (int8 CONV_2D / FULLY_CONNECTED): gemmlowp's high multiply, then a shift with ties toward +inf. */
+    public static final int REQUANT_GEMMLOWP_UP = 3;
 
     public static final long CPU_SSE41 = 1L << 0;
     public static final long CPU_AVX2 = 1L << 1;

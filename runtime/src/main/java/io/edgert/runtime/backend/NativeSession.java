@@ -57,12 +57,6 @@ final class NativeSession implements BackendSession {
         return s;
     }
 
-    /**
-     * {@code EDGERT_REQUANT_GEMMLOWP_UP} of {@code edgert/plan.h}: gemmlowp's doubling high multiply, then a rounding
-     * right shift with ties toward +infinity. The JavaCPP binding ({@code NativePlan}) has no constant for it yet.
-     */
-    static final int REQUANT_GEMMLOWP_UP = 3;
-
     /** The plan-wide requantization rounding for the session's {@code rounding} option. */
     static int requantMode(Session.Options options) {
         return switch (options.rounding()) {
@@ -76,7 +70,7 @@ final class NativeSession implements BackendSession {
 
     /**
      * The per-op override of the plan's rounding, or -1. With {@code tflite-ref} rounding, int8 CONV_2D and
-     * FULLY_CONNECTED (per-channel and per-tensor weights) use {@link #REQUANT_GEMMLOWP_UP}: TFLite 2.20 runs them
+     * FULLY_CONNECTED (per-channel and per-tensor weights) use {@link NativePlan#REQUANT_GEMMLOWP_UP}: TFLite 2.20 runs them
      * through optimized_integer_ops (im2col + cpu_backend_gemm) and on x86-64 their second rounding sends negative
      * ties up (-9.5 -> -9) where gemmlowp's RoundingDivideByPOT, used by every other op, sends them away from zero.
      * Measured with the op parity suite (accumulators recomputed, all unclamped outputs of 200 cases per family:
@@ -95,7 +89,7 @@ final class NativeSession implements BackendSession {
         if (input < 0 || graph.tensors().get(input).dataType() != DataType.INT8) {
             return -1;
         }
-        return REQUANT_GEMMLOWP_UP;
+        return NativePlan.REQUANT_GEMMLOWP_UP;
     }
 
     private void plan() throws EdgertException {
