@@ -30,7 +30,7 @@ class ClassifyCommandTest {
         };
         String[] images = {"cat.bmp", "grace_hopper.bmp", "bird.bmp"};
         List<Arguments> cases = new ArrayList<>();
-        for (String backend : new String[] {"tflite", "tflite-ref"}) {
+        for (String backend : new String[] {"tflite", "tflite-ref", "native"}) {
             for (String[] row : table) {
                 for (int i = 0; i < images.length; i++) {
                     cases.add(Arguments.of(row[0], images[i], backend, row[i + 1]));
