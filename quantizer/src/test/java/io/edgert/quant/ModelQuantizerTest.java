@@ -84,6 +84,39 @@ class ModelQuantizerTest {
         runsInBothBackends(r.model(), samples(1, 32, 3).sample(0));
     }
 
+    /** Every other op of the model builder: all become int8 under --strict and run alike on TFLite and native. */
+    @Test
+    void quantizesTheRemainingBuilderOps() throws Exception {
+        byte[] f = TinyModels.remainingOps();
+        ModelQuantizer.Result r = new ModelQuantizer(QuantizerOptions.defaults().withStrict(true))
+                .quantize(f, samples(30, 192, 1), samples(10, 192, 2));
+        assertTrue(r.report().floatOps().isEmpty(), r.report().floatOps().toString());
+        assertTrue(r.report().output().sqnrDb() > 20, r.report().toText());
+        try (Model m = Model.load(r.model())) {
+            List<String> types = m.operators().stream().map(OpInfo::type).toList();
+            for (String expected : List.of("CONV_2D", "MAX_POOL_2D", "DEPTHWISE_CONV_2D", "HARD_SWISH", "SUB",
+                    "LEAKY_RELU", "TRANSPOSE", "STRIDED_SLICE", "RELU", "AVERAGE_POOL_2D", "SQUEEZE",
+                    "FULLY_CONNECTED", "TANH", "RESHAPE", "SOFTMAX")) {
+                assertTrue(types.contains(expected), expected + " in " + types);
+            }
+            for (OpInfo op : m.operators()) {
+                assertEquals(DataType.INT8, m.tensors().get(op.output(0)).dataType(), op.toString());
+            }
+            try (Session nat = m.newSession(Session.Options.defaults().backend("native"));
+                 Session ref = m.newSession(Session.Options.defaults().backend("tflite-ref"));
+                 Session xnn = m.newSession(Session.Options.defaults().backend("tflite"))) {
+                for (long seed = 0; seed < 5; seed++) {
+                    for (Session s : new Session[] {nat, ref, xnn}) {
+                        io.edgert.runtime.io.RandomInputs.fill(s, seed);
+                        s.run();
+                    }
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(ref.output(0).getBytes(),
+                            nat.output(0).getBytes(), "native vs tflite-ref, seed " + seed);
+                }
+            }
+        }
+    }
+
     @Test
     void unsupportedOpStaysFloatBetweenDequantizeAndQuantize() throws Exception {
         byte[] f = TinyModels.elementwiseChain(true);
