@@ -33,7 +33,7 @@ public final class ModelReader {
 
     private final ByteBuffer bytes;
     private final int size;
-    private final List<String> warnings = new ArrayList<>();
+    private final ValidationWarnings warnings = new ValidationWarnings();
     private String where = "model header";
 
     private ModelReader(ByteBuffer bytes) {
@@ -69,7 +69,8 @@ public final class ModelReader {
         try {
             Model.ValidateVersion();
             Model model = Model.getRootAsModel(bytes);
-            checkTable(model.getByteBuffer(), (int) root, "model root table");
+            where = "FlatBuffer structure";
+            FlatBufferVerifier.verify(model, size);
             return readModel(model);
         } catch (ModelFormatException e) {
             throw e;
@@ -83,7 +84,7 @@ public final class ModelReader {
         where = "model";
         long version = model.version();
         if (version != 3) {
-            warnings.add("schema version is " + version + ", expected 3");
+            warnings.add("model", "schema version is " + version + ", expected 3");
         }
         String description = model.description();
 
@@ -143,7 +144,7 @@ public final class ModelReader {
             }
             graphs.add(readSubgraph(s, sg, buffers, builtinCodes, customCodes, versions, subgraphCount));
         }
-        return new Result(model, graphs, List.copyOf(warnings), description, version);
+        return new Result(model, graphs, warnings.list(), description, version);
     }
 
     private Graph readSubgraph(int s, SubGraph sg, ByteBuffer[] buffers, int[] builtinCodes, String[] customCodes,
@@ -164,6 +165,12 @@ public final class ModelReader {
         int[] inputs = readIndices(sg.inputsLength(), sg::inputs, tensorCount, prefix + "graph input", false);
         where = prefix + "graph outputs";
         int[] outputs = readIndices(sg.outputsLength(), sg::outputs, tensorCount, prefix + "graph output", false);
+        if (s == 0 && (inputs.length == 0 || outputs.length == 0)) {
+            // Sessions run the primary subgraph: it needs something to feed and something to read back (and the
+            // TFLite backend cannot open a graph whose input or output list is empty).
+            throw new ModelFormatException("subgraph #0 '" + sg.name() + "' has " + inputs.length + " inputs and "
+                    + outputs.length + " outputs; expected at least one of each");
+        }
 
         int opCount = checkLength(sg.operatorsLength(), 4, prefix + "operators");
         List<OpInfo> ops = new ArrayList<>(opCount);
@@ -189,6 +196,7 @@ public final class ModelReader {
             OpChecks.check(opLabel, info, tensors, subgraphCount);
             ops.add(info);
         }
+        DataflowChecks.check(prefix, tensors, ops, inputs);
         return new Graph(sg.name(), tensors, ops, inputs, outputs);
     }
 
@@ -241,7 +249,7 @@ public final class ModelReader {
         }
         if (data != null && tensor.isVariable()) {
             // A variable with an initial value is legal, but it is never a weight.
-            warnings.add(label + " is a variable with an initial value");
+            warnings.add(label, "variable with an initial value");
         }
         Quantization q = readQuantization(label, tensor.quantization(), type, shape);
         return new TensorInfo(t, name == null ? "" : name, shape, signature, type, q, (int) bufferIndex, data,
@@ -282,7 +290,7 @@ public final class ModelReader {
                 // person_detect.tflite: per-channel bias vectors carry the filter's quantized_dimension (3). A rank-1
                 // tensor has one axis, so the intent is unambiguous. Stock TFLite refuses the model; edgert accepts
                 // it and says so.
-                warnings.add(label + ": quantized_dimension " + qd + " is outside the tensor's rank 1; using axis 0");
+                warnings.add(label, "per-channel quantized_dimension " + qd + " is outside the tensor's rank 1; using axis 0");
                 qd = 0;
             }
             if (qd < 0 || qd >= shape.length) {
@@ -298,7 +306,7 @@ public final class ModelReader {
         if (qd != 0 && (qd < 0 || qd >= Math.max(shape.length, 1))) {
             // person_detect.tflite: per-tensor parameters with a stray quantized_dimension. Harmless: one scale
             // applies to the whole tensor. Stock TFLite refuses the model; edgert accepts it and says so.
-            warnings.add(label + ": per-tensor quantization carries quantized_dimension " + qd
+            warnings.add(label, "per-tensor quantization carries quantized_dimension " + qd
                     + " outside the tensor's rank " + shape.length + "; ignored");
             qd = 0;
         }
@@ -350,17 +358,6 @@ public final class ModelReader {
                     + " does not fit in the " + size + "-byte file");
         }
         return length;
-    }
-
-    private void checkTable(ByteBuffer bb, int tablePos, String what) throws ModelFormatException {
-        int vtable = tablePos - bb.getInt(tablePos);
-        if (vtable < 0 || vtable > size - 4) {
-            throw new ModelFormatException(what + ": vtable offset outside the file", tablePos);
-        }
-        int vtableSize = Short.toUnsignedInt(bb.getShort(vtable));
-        if (vtable + vtableSize > size || vtableSize < 4) {
-            throw new ModelFormatException(what + ": vtable of " + vtableSize + " bytes does not fit", vtable);
-        }
     }
 
     private static long saturatingMultiply(long a, long b) {

@@ -1,0 +1,70 @@
+package io.edgert.runtime.model;
+
+import io.edgert.runtime.ModelFormatException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Checks how tensors flow through a subgraph's operators: each tensor has at most one producer, nothing writes a
+ * constant (its bytes are the read-only model file) or a graph input, and an operator reads only tensors that exist
+ * by then (graph inputs, constants, variables, or outputs of earlier operators).
+ *
+ * <p>Why in Java: TFLite trusts this. A mutated model where SOFTMAX also "wrote" another op's tensor crashed
+ * XNNPACK's graph partitioner (SIGSEGV in PartitionGraphIntoIndependentNodeSubsets), and a kernel writing into a
+ * constant writes into the mapped file.
+ */
+final class DataflowChecks {
+    private DataflowChecks() {
+    }
+
+    static void check(String prefix, List<TensorInfo> tensors, List<OpInfo> ops, int[] graphInputs)
+            throws ModelFormatException {
+        int n = tensors.size();
+        // producer[t]: -2 = available from the start (graph input, constant, variable), -1 = not yet, else op index
+        int[] producer = new int[n];
+        Arrays.fill(producer, -1);
+        boolean[] isGraphInput = new boolean[n];
+        for (int t : graphInputs) {
+            isGraphInput[t] = true;
+            producer[t] = -2;
+        }
+        for (TensorInfo t : tensors) {
+            if (t.isConstant() || t.isVariable()) {
+                producer[t.index()] = -2;
+            }
+        }
+        for (OpInfo op : ops) {
+            String label = prefix + "operator #" + op.index() + " (" + op.type() + ")";
+            for (int i = 0; i < op.inputCount(); i++) {
+                int t = op.input(i);
+                if (t >= 0 && producer[t] == -1) {
+                    throw new ModelFormatException(label + " input " + i + ": " + describe(tensors.get(t))
+                            + " is read before any operator produces it (it is not a graph input, constant or variable)");
+                }
+            }
+            for (int o = 0; o < op.outputCount(); o++) {
+                TensorInfo t = tensors.get(op.output(o));
+                String what = label + " output " + o + ": " + describe(t);
+                if (t.isConstant()) {
+                    throw new ModelFormatException(what + " is a constant (buffer #" + t.buffer() + "); expected an "
+                            + "activation tensor");
+                }
+                if (isGraphInput[t.index()]) {
+                    throw new ModelFormatException(what + " is a graph input; expected an activation tensor");
+                }
+                if (producer[t.index()] >= 0) {
+                    throw new ModelFormatException(what + " is already produced by operator #" + producer[t.index()]
+                            + "; expected one producer per tensor");
+                }
+                if (!t.isVariable()) {
+                    producer[t.index()] = op.index();
+                }
+            }
+        }
+    }
+
+    private static String describe(TensorInfo t) {
+        return "tensor #" + t.index() + " '" + t.name() + "'";
+    }
+}
