@@ -190,6 +190,8 @@ public final class ModelReader {
             String opLabel = prefix + "operator #" + o + " (" + opName + ")";
             int[] in = readIndices(op.inputsLength(), op::inputs, tensorCount, opLabel + " input", true);
             int[] out = readIndices(op.outputsLength(), op::outputs, tensorCount, opLabel + " output", false);
+            // Quantized LSTMs keep their gate statistics in intermediates; the kernels index tensors with them.
+            readIndices(op.intermediatesLength(), op::intermediates, tensorCount, opLabel + " intermediate", false);
             OpAttributes attrs = customCodes[ci] != null ? OpAttributes.EMPTY
                     : OpOptionsReader.read(opLabel, builtinCodes[ci], op);
             OpInfo info = new OpInfo(o, builtinCodes[ci], customCodes[ci], versions[ci], in, out, attrs);

@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * land mostly outside the weight buffers, where a flipped byte changes structure rather than a weight.
  */
 class HostileFileTest {
-    private static final long SEED = 0x5EED_ED6E_7L;
+    /** Override with {@code -Dedgert.hostile.seed=N} and multiply the counts with {@code -Dedgert.hostile.scale=K}
+     *  for longer fuzzing runs; the defaults are what the build runs. */
+    private static final long SEED = Long.getLong("edgert.hostile.seed", 0x5EED_ED6E_7L);
+    private static final int SCALE = Integer.getInteger("edgert.hostile.scale", 1);
     private static final int SMALL_MODEL_BYTES = 100_000;
     private static final HostileFiles TOTAL = new HostileFiles();
 
@@ -95,7 +98,7 @@ class HostileFileTest {
         Random rnd = new Random(SEED + 1);
         for (Path p : models()) {
             byte[] full = Files.readAllBytes(p);
-            int cuts = full.length < SMALL_MODEL_BYTES ? 150 : 30;
+            int cuts = (full.length < SMALL_MODEL_BYTES ? 150 : 30) * SCALE;
             for (int i = 0; i < cuts; i++) {
                 // Half the cuts near the start (headers, tables), half anywhere.
                 int len = i % 2 == 0 ? rnd.nextInt(Math.min(full.length, 4096)) : rnd.nextInt(full.length);
@@ -116,7 +119,7 @@ class HostileFileTest {
         for (Path p : models()) {
             byte[] original = Files.readAllBytes(p);
             boolean small = original.length < SMALL_MODEL_BYTES;
-            int mutations = small ? 700 : 100;
+            int mutations = (small ? 700 : 100) * SCALE;
             int[] structure = structureOffsets(original);
             int acceptedBefore = h.accepted;
             for (int i = 0; i < mutations; i++) {
