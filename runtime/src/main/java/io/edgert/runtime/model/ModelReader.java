@@ -144,7 +144,53 @@ public final class ModelReader {
             }
             graphs.add(readSubgraph(s, sg, buffers, builtinCodes, customCodes, versions, subgraphCount));
         }
+        OpChecks.checkCallGraph(graphs);
+        checkMetadataAndSignatures(model, bufferCount, graphs);
         return new Result(model, graphs, warnings.list(), description, version);
+    }
+
+    /**
+     * Metadata entries and signature defs index buffers, subgraphs and tensors. TFLite follows them without a
+     * bounds check (a mutated metadata buffer index crashed {@code FlatBufferModel::ReadAllMetadata}).
+     */
+    private void checkMetadataAndSignatures(Model model, int bufferCount, List<Graph> graphs)
+            throws ModelFormatException {
+        where = "metadata";
+        for (int i = 0; i < model.metadataLength(); i++) {
+            org.tensorflow.lite.schema.Metadata md = model.metadata(i);
+            long b = md.buffer();
+            if (b < 0 || b >= bufferCount) {
+                throw new ModelFormatException("metadata #" + i + " '" + md.name() + "': buffer index " + b
+                        + " out of range [0, " + bufferCount + ")");
+            }
+        }
+        for (int i = 0; i < model.metadataBufferLength(); i++) {
+            int b = model.metadataBuffer(i);
+            if (b < 0 || b >= bufferCount) {
+                throw new ModelFormatException("metadata_buffer " + i + ": buffer index " + b + " out of range [0, "
+                        + bufferCount + ")");
+            }
+        }
+        where = "signature defs";
+        for (int i = 0; i < model.signatureDefsLength(); i++) {
+            org.tensorflow.lite.schema.SignatureDef sig = model.signatureDefs(i);
+            String label = "signature #" + i + " '" + sig.signatureKey() + "'";
+            long g = sig.subgraphIndex();
+            if (g < 0 || g >= graphs.size()) {
+                throw new ModelFormatException(label + ": subgraph index " + g + " out of range [0, " + graphs.size()
+                        + ")");
+            }
+            int tensorCount = graphs.get((int) g).tensors().size();
+            for (int k = 0; k < sig.inputsLength() + sig.outputsLength(); k++) {
+                boolean in = k < sig.inputsLength();
+                org.tensorflow.lite.schema.TensorMap tm = in ? sig.inputs(k) : sig.outputs(k - sig.inputsLength());
+                long t = tm.tensorIndex();
+                if (t < 0 || t >= tensorCount) {
+                    throw new ModelFormatException(label + " " + (in ? "input" : "output") + " '" + tm.name()
+                            + "': tensor index " + t + " out of range [0, " + tensorCount + ")");
+                }
+            }
+        }
     }
 
     private Graph readSubgraph(int s, SubGraph sg, ByteBuffer[] buffers, int[] builtinCodes, String[] customCodes,
@@ -195,7 +241,7 @@ public final class ModelReader {
             OpAttributes attrs = customCodes[ci] != null ? OpAttributes.EMPTY
                     : OpOptionsReader.read(opLabel, builtinCodes[ci], op);
             OpInfo info = new OpInfo(o, builtinCodes[ci], customCodes[ci], versions[ci], in, out, attrs);
-            OpChecks.check(opLabel, info, tensors, subgraphCount);
+            OpChecks.check(opLabel, info, tensors, s, subgraphCount);
             ops.add(info);
         }
         DataflowChecks.check(prefix, tensors, ops, inputs);

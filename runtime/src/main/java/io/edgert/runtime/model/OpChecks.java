@@ -13,9 +13,19 @@ final class OpChecks {
     private OpChecks() {
     }
 
-    static void check(String label, OpInfo op, List<TensorInfo> tensors, int subgraphCount) throws ModelFormatException {
+    /**
+     * Checks {@code op}, which sits in subgraph {@code subgraph} of {@code subgraphCount}.
+     */
+    static void check(String label, OpInfo op, List<TensorInfo> tensors, int subgraph, int subgraphCount)
+            throws ModelFormatException {
         OpAttributes a = op.attributes();
         switch (op.builtinCode()) {
+            case BuiltinOperator.IF -> requireSubgraphs(label, a, subgraph, subgraphCount, "then_subgraph_index",
+                    "else_subgraph_index");
+            case BuiltinOperator.WHILE -> requireSubgraphs(label, a, subgraph, subgraphCount, "cond_subgraph_index",
+                    "body_subgraph_index");
+            case BuiltinOperator.CALL_ONCE -> requireSubgraphs(label, a, subgraph, subgraphCount,
+                    "init_subgraph_index");
             case BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D -> {
                 requireInputs(label, op, 2, 3);
                 requireRank(label, op, tensors, 0, 4, "input");
@@ -41,6 +51,55 @@ final class OpChecks {
                 && op.builtinCode() != BuiltinOperator.CALL_ONCE) {
             throw new ModelFormatException(label + ": has no outputs");
         }
+    }
+
+    /**
+     * Control flow names other subgraphs by index; TFLite indexes its subgraph list with them, and a subgraph that
+     * calls itself recurses without end.
+     */
+    private static void requireSubgraphs(String label, OpAttributes a, int subgraph, int subgraphCount,
+                                         String... keys) throws ModelFormatException {
+        for (String k : keys) {
+            if (!a.has(k)) {
+                throw new ModelFormatException(label + ": has no " + k + " (options missing)");
+            }
+            int v = a.getInt(k, -1);
+            if (v < 0 || v >= subgraphCount) {
+                throw new ModelFormatException(label + ": " + k + " " + v + " out of range [0, " + subgraphCount + ")");
+            }
+            if (v == subgraph) {
+                throw new ModelFormatException(label + ": " + k + " " + v + " is the operator's own subgraph");
+            }
+        }
+    }
+
+    /**
+     * Subgraphs calling each other in a cycle (A runs B, B runs A) make TFLite's prepare recurse until the stack
+     * overflows, so the call graph of IF/WHILE/CALL_ONCE must be acyclic.
+     */
+    static void checkCallGraph(List<Graph> graphs) throws ModelFormatException {
+        int[] state = new int[graphs.size()]; // 0 = unvisited, 1 = on the current path, 2 = done
+        for (int g = 0; g < graphs.size(); g++) {
+            visit(g, graphs, state);
+        }
+    }
+
+    private static void visit(int g, List<Graph> graphs, int[] state) throws ModelFormatException {
+        if (state[g] == 2) {
+            return;
+        }
+        if (state[g] == 1) {
+            throw new ModelFormatException("subgraph #" + g + " calls itself through control flow (IF/WHILE/CALL_ONCE)");
+        }
+        state[g] = 1;
+        for (OpInfo op : graphs.get(g).operators()) {
+            for (var e : op.attributes().asMap().entrySet()) {
+                if (e.getKey().endsWith("_subgraph_index") && e.getValue() instanceof Integer callee) {
+                    visit(callee, graphs, state);
+                }
+            }
+        }
+        state[g] = 2;
     }
 
     private static void requireInputs(String label, OpInfo op, int min, int max) throws ModelFormatException {
