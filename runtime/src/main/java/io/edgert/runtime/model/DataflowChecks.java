@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Checks how tensors flow through a subgraph's operators: each tensor has at most one producer, nothing writes a
- * constant (its bytes are the read-only model file) or a graph input, and an operator reads only tensors that exist
- * by then (graph inputs, constants, variables, or outputs of earlier operators).
+ * constant (its bytes are the read-only model file) or a graph input, an operator reads only tensors that exist
+ * by then (graph inputs, constants, variables, or outputs of earlier operators), and no operator is dead.
  *
  * <p>Why in Java: TFLite trusts this. A mutated model where SOFTMAX also "wrote" another op's tensor crashed
  * XNNPACK's graph partitioner (SIGSEGV in PartitionGraphIntoIndependentNodeSubsets), and a kernel writing into a
@@ -18,8 +18,8 @@ final class DataflowChecks {
     private DataflowChecks() {
     }
 
-    static void check(String prefix, List<TensorInfo> tensors, List<OpInfo> ops, int[] graphInputs)
-            throws ModelFormatException {
+    static void check(String prefix, List<TensorInfo> tensors, List<OpInfo> ops, int[] graphInputs,
+                      int[] graphOutputs) throws ModelFormatException {
         int n = tensors.size();
         // producer[t]: -2 = available from the start (graph input, constant, variable), -1 = not yet, else op index
         int[] producer = new int[n];
@@ -60,6 +60,41 @@ final class DataflowChecks {
                 if (!t.isVariable()) {
                     producer[t.index()] = op.index();
                 }
+            }
+        }
+        checkNoDeadOperators(prefix, tensors, ops, graphOutputs);
+    }
+
+    /**
+     * Every operator with outputs must have one that is used: read by an operator or a graph output. TFLite 2.20's
+     * XNNPACK delegate dereferences a missing consumer in {@code xnn_subgraph_fusion} (SIGSEGV) when a delegated
+     * operator's result goes nowhere; a converter never writes such an operator.
+     */
+    private static void checkNoDeadOperators(String prefix, List<TensorInfo> tensors, List<OpInfo> ops,
+                                             int[] graphOutputs) throws ModelFormatException {
+        boolean[] used = new boolean[tensors.size()];
+        for (int t : graphOutputs) {
+            used[t] = true;
+        }
+        for (OpInfo op : ops) {
+            for (int t : op.inputs()) {
+                if (t >= 0) {
+                    used[t] = true;
+                }
+            }
+        }
+        for (OpInfo op : ops) {
+            if (op.outputCount() == 0) {
+                continue;
+            }
+            boolean anyUsed = false;
+            for (int t : op.outputs()) {
+                anyUsed |= used[t] || tensors.get(t).isVariable();
+            }
+            if (!anyUsed) {
+                throw new ModelFormatException(prefix + "operator #" + op.index() + " (" + op.type() + "): none of its "
+                        + "outputs " + java.util.Arrays.toString(op.outputs()) + " is read by another operator or is a "
+                        + "graph output; expected no dead operators");
             }
         }
     }

@@ -158,10 +158,20 @@ public final class ModelReader {
         where = "metadata";
         for (int i = 0; i < model.metadataLength(); i++) {
             org.tensorflow.lite.schema.Metadata md = model.metadata(i);
+            if (md == null || md.name() == null) {
+                // TFLite reads every metadata name as a string without a null check.
+                throw new ModelFormatException("metadata #" + i + " has no name");
+            }
             long b = md.buffer();
             if (b < 0 || b >= bufferCount) {
                 throw new ModelFormatException("metadata #" + i + " '" + md.name() + "': buffer index " + b
                         + " out of range [0, " + bufferCount + ")");
+            }
+            if (model.buffers((int) b).dataAsByteBuffer() == null) {
+                // TFLite copies a metadata buffer's data without checking that it has any: a metadata entry
+                // pointing at a data-less buffer (such as the sentinel, buffer 0) crashed ReadAllMetadata.
+                throw new ModelFormatException("metadata #" + i + " '" + md.name() + "': buffer #" + b
+                        + " has no data");
             }
         }
         for (int i = 0; i < model.metadataBufferLength(); i++) {
@@ -174,6 +184,9 @@ public final class ModelReader {
         where = "signature defs";
         for (int i = 0; i < model.signatureDefsLength(); i++) {
             org.tensorflow.lite.schema.SignatureDef sig = model.signatureDefs(i);
+            if (sig == null || sig.signatureKey() == null) {
+                throw new ModelFormatException("signature #" + i + " has no signature_key");
+            }
             String label = "signature #" + i + " '" + sig.signatureKey() + "'";
             long g = sig.subgraphIndex();
             if (g < 0 || g >= graphs.size()) {
@@ -184,6 +197,9 @@ public final class ModelReader {
             for (int k = 0; k < sig.inputsLength() + sig.outputsLength(); k++) {
                 boolean in = k < sig.inputsLength();
                 org.tensorflow.lite.schema.TensorMap tm = in ? sig.inputs(k) : sig.outputs(k - sig.inputsLength());
+                if (tm == null || tm.name() == null) {
+                    throw new ModelFormatException(label + " " + (in ? "input" : "output") + " #" + k + " has no name");
+                }
                 long t = tm.tensorIndex();
                 if (t < 0 || t >= tensorCount) {
                     throw new ModelFormatException(label + " " + (in ? "input" : "output") + " '" + tm.name()
@@ -244,7 +260,7 @@ public final class ModelReader {
             OpChecks.check(opLabel, info, tensors, s, subgraphCount);
             ops.add(info);
         }
-        DataflowChecks.check(prefix, tensors, ops, inputs);
+        DataflowChecks.check(prefix, tensors, ops, inputs, outputs);
         return new Graph(sg.name(), tensors, ops, inputs, outputs);
     }
 

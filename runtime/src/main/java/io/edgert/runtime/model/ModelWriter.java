@@ -2,6 +2,7 @@ package io.edgert.runtime.model;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.edgert.runtime.Model;
+import org.tensorflow.lite.schema.BufferT;
 import org.tensorflow.lite.schema.ModelT;
 
 import java.nio.ByteBuffer;
@@ -14,11 +15,38 @@ public final class ModelWriter {
     private ModelWriter() {
     }
 
-    /** Serializes a schema object tree. */
+    /**
+     * Serializes a schema object tree. Buffers whose data is an empty array are written without a data vector, as
+     * TFLite's converter writes them: the object API turns an absent vector into an empty array on
+     * {@link #toObjects unpack}, and TFLite refuses an activation whose buffer has a present but empty data vector
+     * ("required_bytes <= bytes was not true"). The tree itself is left unchanged.
+     */
     public static byte[] write(ModelT model) {
-        if (model.getVersion() == 0) {
+        long version = model.getVersion();
+        if (version == 0) {
             model.setVersion(3);
         }
+        BufferT[] buffers = model.getBuffers();
+        int[][] emptied = new int[buffers == null ? 0 : buffers.length][];
+        for (int i = 0; i < emptied.length; i++) {
+            if (buffers[i] != null && buffers[i].getData() != null && buffers[i].getData().length == 0) {
+                emptied[i] = buffers[i].getData();
+                buffers[i].setData(null);
+            }
+        }
+        try {
+            return pack(model);
+        } finally {
+            for (int i = 0; i < emptied.length; i++) {
+                if (emptied[i] != null) {
+                    buffers[i].setData(emptied[i]);
+                }
+            }
+            model.setVersion(version == 0 ? 3 : version);
+        }
+    }
+
+    private static byte[] pack(ModelT model) {
         FlatBufferBuilder fbb = new FlatBufferBuilder(1 << 16);
         int root = org.tensorflow.lite.schema.Model.pack(fbb, model);
         org.tensorflow.lite.schema.Model.finishModelBuffer(fbb, root);

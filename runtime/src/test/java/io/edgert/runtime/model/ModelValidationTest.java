@@ -189,6 +189,22 @@ class ModelValidationTest {
     }
 
     @Test
+    void deadOperatorsAreRejected() throws Exception {
+        // A FULLY_CONNECTED whose output goes nowhere: TFLite 2.20 + XNNPACK died with SIGSEGV in
+        // xnn_subgraph_fusion on exactly this graph.
+        ModelBuilder b = new ModelBuilder();
+        int x = b.input("x", DataType.FLOAT32, 1, 4);
+        int w = b.constFloat("w", new int[] {2, 4}, new float[8]);
+        int y = b.tensor("y", DataType.FLOAT32, 1, 2);
+        int z = b.tensor("z", DataType.FLOAT32, 1, 4);
+        b.fullyConnected(x, w, ModelBuilder.NO_TENSOR, y, Activation.NONE, false).relu(x, z).output(z);
+        ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
+        assertTrue(e.getMessage().contains("operator #0 (FULLY_CONNECTED): none of its outputs [2]"), e.getMessage());
+        b.output(y);
+        b.buildModel().close();
+    }
+
+    @Test
     void controlFlowSubgraphIndices() {
         Consumer<ModelT> callOnce = m -> {
             SubGraphT g = graph(m);
@@ -241,6 +257,13 @@ class ModelValidationTest {
             sig.setOutputs(new TensorMapT[0]);
             m.setSignatureDefs(new SignatureDefT[] {sig});
         }, "signature #0 'serving_default' input 'x'", "tensor index 12 out of range [0, 4)");
+        expectRejected(m -> {
+            // TFLite copies metadata buffers without a null check: buffer 0 has no data.
+            MetadataT md = new MetadataT();
+            md.setName("min_runtime_version");
+            md.setBuffer(0);
+            m.setMetadata(new MetadataT[] {md});
+        }, "metadata #0 'min_runtime_version'", "buffer #0 has no data");
     }
 
     @Test
