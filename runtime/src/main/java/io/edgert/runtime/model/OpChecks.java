@@ -47,6 +47,7 @@ final class OpChecks {
             default -> {
             }
         }
+        checkDataTypes(label, op, tensors);
         if (op.outputCount() == 0 && !op.isCustom() && op.builtinCode() != BuiltinOperator.ASSIGN_VARIABLE
                 && op.builtinCode() != BuiltinOperator.CALL_ONCE) {
             throw new ModelFormatException(label + ": has no outputs");
@@ -100,6 +101,63 @@ final class OpChecks {
             }
         }
         state[g] = 2;
+    }
+
+    /**
+     * Operators that move or transform elements without changing their type: the data input and every output
+     * must have one type. TFLite's kernels copy {@code input->bytes} into the output after checking element counts
+     * only; a mutated model whose RESHAPE input turned float64 overran the int8 output's heap block
+     * ("malloc(): invalid size", abort).
+     */
+    private static void checkDataTypes(String label, OpInfo op, List<TensorInfo> tensors)
+            throws ModelFormatException {
+        if (op.isCustom() || op.inputCount() == 0 || op.outputCount() == 0) {
+            return;
+        }
+        int[] dataInputs;
+        switch (op.builtinCode()) {
+            case BuiltinOperator.RESHAPE, BuiltinOperator.SQUEEZE, BuiltinOperator.EXPAND_DIMS,
+                 BuiltinOperator.TRANSPOSE, BuiltinOperator.PAD, BuiltinOperator.PADV2, BuiltinOperator.MIRROR_PAD,
+                 BuiltinOperator.STRIDED_SLICE, BuiltinOperator.SLICE, BuiltinOperator.TILE, BuiltinOperator.GATHER,
+                 BuiltinOperator.GATHER_ND, BuiltinOperator.SPACE_TO_DEPTH, BuiltinOperator.DEPTH_TO_SPACE,
+                 BuiltinOperator.SPACE_TO_BATCH_ND, BuiltinOperator.BATCH_TO_SPACE_ND, BuiltinOperator.UNPACK,
+                 BuiltinOperator.SPLIT_V, BuiltinOperator.RELU, BuiltinOperator.RELU6, BuiltinOperator.RELU_N1_TO_1,
+                 BuiltinOperator.LEAKY_RELU, BuiltinOperator.HARD_SWISH, BuiltinOperator.MAX_POOL_2D,
+                 BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.RESIZE_BILINEAR,
+                 BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, BuiltinOperator.REVERSE_V2, BuiltinOperator.BROADCAST_TO,
+                 BuiltinOperator.ZEROS_LIKE -> dataInputs = new int[] {0};
+            case BuiltinOperator.SPLIT -> dataInputs = new int[] {1}; // input 0 is the axis
+            case BuiltinOperator.ADD, BuiltinOperator.SUB, BuiltinOperator.MUL, BuiltinOperator.MAXIMUM,
+                 BuiltinOperator.MINIMUM -> dataInputs = new int[] {0, 1};
+            case BuiltinOperator.CONCATENATION, BuiltinOperator.PACK -> {
+                dataInputs = new int[op.inputCount()];
+                for (int i = 0; i < dataInputs.length; i++) {
+                    dataInputs[i] = i;
+                }
+            }
+            default -> {
+                return;
+            }
+        }
+        TensorInfo out = tensors.get(op.output(0));
+        for (int i : dataInputs) {
+            if (i < op.inputCount() && op.input(i) >= 0) {
+                TensorInfo in = tensors.get(op.input(i));
+                if (in.dataType() != out.dataType()) {
+                    throw new ModelFormatException(label + ": input " + i + " tensor #" + in.index() + " '" + in.name()
+                            + "' is " + in.dataType().label() + " but output tensor #" + out.index() + " '"
+                            + out.name() + "' is " + out.dataType().label() + "; expected one type");
+                }
+            }
+        }
+        for (int o = 1; o < op.outputCount(); o++) {
+            TensorInfo other = tensors.get(op.output(o));
+            if (other.dataType() != out.dataType()) {
+                throw new ModelFormatException(label + ": output " + o + " tensor #" + other.index() + " '"
+                        + other.name() + "' is " + other.dataType().label() + ", output 0 is " + out.dataType().label()
+                        + "; expected one type");
+            }
+        }
     }
 
     private static void requireInputs(String label, OpInfo op, int min, int max) throws ModelFormatException {

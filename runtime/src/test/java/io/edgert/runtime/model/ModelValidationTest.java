@@ -189,6 +189,18 @@ class ModelValidationTest {
     }
 
     @Test
+    void dataMovingOpsKeepTheirType() {
+        // RESHAPE copies input->bytes into the output: a float64 input behind an int8 output overran the heap.
+        ModelBuilder b = new ModelBuilder();
+        int x = b.input("x", DataType.FLOAT32, 1, 6);
+        int y = b.tensor("y", DataType.INT8, Quantization.perTensor(0.1f, 0), 2, 3);
+        b.reshape(x, y, new int[] {2, 3}).output(y);
+        ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
+        assertTrue(e.getMessage().contains("operator #0 (RESHAPE): input 0 tensor #0 'x' is float32 but output tensor #1"
+                + " 'y' is int8"), e.getMessage());
+    }
+
+    @Test
     void deadOperatorsAreRejected() throws Exception {
         // A FULLY_CONNECTED whose output goes nowhere: TFLite 2.20 + XNNPACK died with SIGSEGV in
         // xnn_subgraph_fusion on exactly this graph.
