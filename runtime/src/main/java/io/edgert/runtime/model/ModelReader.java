@@ -21,10 +21,13 @@ import java.util.List;
 /**
  * Reads and validates a {@code .tflite} FlatBuffer through the TFLite schema classes, without copying weights.
  *
- * <p>Everything a backend will trust is checked here, in Java, before native code sees the bytes: FlatBuffer offsets
- * and vector lengths inside the file, buffer/tensor/operator/subgraph indices, shapes against buffer sizes,
- * quantization parameter counts against the quantized dimension, operator codes and the options of the operators
- * whose kernels divide by or index with them. A violation is a {@link ModelFormatException} naming what is wrong.
+ * <p>Everything a backend will trust is checked here, in Java, before native code sees the bytes: every FlatBuffer
+ * offset and vector length reachable from the root ({@link FlatBufferVerifier}; TFLite's BuildFromBuffer does not
+ * verify), buffer/tensor/operator/subgraph/metadata/signature indices, shapes against buffer sizes, quantization
+ * parameter counts against the quantized dimension, operator codes, the options of the operators whose kernels
+ * divide by or index with them ({@link OpChecks}), and how tensors flow between operators ({@link DataflowChecks}).
+ * A violation is a {@link ModelFormatException} naming the tensor or operator and what is wrong. Oddities stock
+ * TFLite refuses but edgert can run are warnings, one per kind ({@link ValidationWarnings}).
  */
 public final class ModelReader {
     /** Largest tensor edgert accepts: 2 GiB, the FlatBuffer size limit. */

@@ -190,10 +190,23 @@ final class OpChecks {
         }
     }
 
+    /**
+     * Strides, dilations, filter sizes and depth multipliers must be in [1, 32767]: kernels divide by them, and
+     * TFLite's ConvParams/DepthwiseParams hold them as int16_t. A mutated stride_w of 65537 became 1 in the kernel
+     * while the output had been sized for 65537, and the kernel overran the heap.
+     */
     private static void requirePositive(String label, OpAttributes a, String... keys) throws ModelFormatException {
         for (String k : keys) {
-            if (a.has(k) && a.getInt(k, 1) <= 0) {
-                throw new ModelFormatException(label + ": " + k + " must be positive, got " + a.getInt(k, 0));
+            if (!a.has(k)) {
+                continue;
+            }
+            int v = a.getInt(k, 1);
+            if (v <= 0) {
+                throw new ModelFormatException(label + ": " + k + " must be positive, got " + v);
+            }
+            if (v > Short.MAX_VALUE) {
+                throw new ModelFormatException(label + ": " + k + " " + v + " exceeds " + Short.MAX_VALUE
+                        + ", the int16 range TFLite's kernels keep it in");
             }
         }
     }

@@ -34,7 +34,6 @@ final class OpOptionsReader {
     }
 
     static OpAttributes read(String label, int code, Operator op) throws ModelFormatException {
-        byte type = op.builtinOptionsType();
         OpAttributes.Builder b = new OpAttributes.Builder();
         switch (code) {
             case BuiltinOperator.CONV_2D -> {

@@ -23,6 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Garbage, truncated and byte-mutated model files: each is rejected with ModelFormatException, or accepted and then
  * run in TFLite without crashing the JVM (see {@link HostileFiles}). Seeded, so every run tries the same files.
  *
+ * <p>JVM crashes these tests found in TFLite 2.20, each now refused in Java before native code runs: an op's
+ * intermediates offset pointing outside the file (SIGSEGV in InterpreterBuilder: {@link FlatBufferVerifier}); an op
+ * output aliasing another op's tensor (SIGSEGV in XNNPACK's partitioner: {@link DataflowChecks}); an out-of-range
+ * intermediate index (SIGSEGV in the int8 LSTM's Prepare); a metadata entry on a data-less buffer (SIGSEGV in
+ * ReadAllMetadata); a dead operator (SIGSEGV in xnn_subgraph_fusion); a RESHAPE whose input type no longer matched
+ * its output (heap overrun, abort).
+ *
  * <p>Budget (about a minute on two cores): small models (under 100 KB) are mutated heavily and every accepted
  * mutant runs in {@code tflite-ref}; large models are mutated lightly and only a few accepted mutants run. Mutations
  * land mostly outside the weight buffers, where a flipped byte changes structure rather than a weight.
@@ -107,8 +114,8 @@ class HostileFileTest {
             }
         }
         report("truncations", h);
-        assertTrue(h.rejected > 0 && h.rejected + h.accepted == h.rejected + h.ran + h.refusedByTflite
-                + h.tooLargeToRun, h.toString());
+        // The weights sit at the end of a converted file, so nearly every cut loses data the tables point at.
+        assertTrue(h.rejected >= 0.9 * (h.rejected + h.accepted), h.toString());
     }
 
     @Test

@@ -146,6 +146,8 @@ class ModelValidationTest {
         }, "operator code #0", "CUSTOM but has no custom_code");
         expectRejected(m -> op(m).getBuiltinOptions().asConv2DOptions().setStrideW(0), "operator #0 (CONV_2D)",
                 "stride_w must be positive, got 0");
+        expectRejected(m -> op(m).getBuiltinOptions().asConv2DOptions().setStrideH(65537), "operator #0 (CONV_2D)",
+                "stride_h 65537 exceeds 32767");
         expectRejected(m -> op(m).getBuiltinOptions().asConv2DOptions().setPadding((byte) 7), "operator #0 (CONV_2D)",
                 "unknown padding 7");
         expectRejected(m -> op(m).getBuiltinOptions().asConv2DOptions().setFusedActivationFunction((byte) 42),
