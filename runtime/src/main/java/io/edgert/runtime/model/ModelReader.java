@@ -318,13 +318,13 @@ public final class ModelReader {
             // A variable with an initial value is legal, but it is never a weight.
             warnings.add(label, "variable with an initial value");
         }
-        Quantization q = readQuantization(label, tensor.quantization(), type, shape);
+        Quantization q = readQuantization(label, tensor.quantization(), type, shape, data != null);
         return new TensorInfo(t, name == null ? "" : name, shape, signature, type, q, (int) bufferIndex, data,
                 tensor.isVariable());
     }
 
-    private Quantization readQuantization(String label, QuantizationParameters qp, DataType type, int[] shape)
-            throws ModelFormatException {
+    private Quantization readQuantization(String label, QuantizationParameters qp, DataType type, int[] shape,
+                                          boolean constant) throws ModelFormatException {
         if (qp == null) {
             return Quantization.NONE;
         }
@@ -348,6 +348,13 @@ public final class ModelReader {
             z[i] = qp.zeroPoint(i);
             if (!Float.isFinite(s[i]) || s[i] < 0f) {
                 throw new ModelFormatException(label + ": quantization scale[" + i + "] = " + s[i] + " is not a finite non-negative number");
+            }
+            if (!constant && s[i] < Float.MIN_NORMAL) {
+                // Kernels divide by activation scales and derive fixed-point multipliers from them; TFLite aborts
+                // (TFLITE_CHECK) on the multipliers a zero or subnormal scale produces. Constants may carry 0 (an
+                // all-zero filter channel), which TFLite handles.
+                throw new ModelFormatException(label + ": quantization scale[" + i + "] = " + s[i]
+                        + " is not a positive normal float; expected at least " + Float.MIN_NORMAL + " for an activation");
             }
             checkZeroPoint(label, type, z[i], i);
         }

@@ -48,6 +48,9 @@ final class OpChecks {
             }
         }
         checkDataTypes(label, op, tensors);
+        if (op.builtinCode() == BuiltinOperator.ADD || op.builtinCode() == BuiltinOperator.SUB) {
+            checkAddSubScales(label, op, tensors);
+        }
         if (op.outputCount() == 0 && !op.isCustom() && op.builtinCode() != BuiltinOperator.ASSIGN_VARIABLE
                 && op.builtinCode() != BuiltinOperator.CALL_ONCE) {
             throw new ModelFormatException(label + ": has no outputs");
@@ -157,6 +160,33 @@ final class OpChecks {
                         + other.name() + "' is " + other.dataType().label() + ", output 0 is " + out.dataType().label()
                         + "; expected one type");
             }
+        }
+    }
+
+    /**
+     * Quantized ADD/SUB rescale both inputs to twice the larger input scale, shifted left by 20 bits (15 for int16),
+     * and TFLite requires the output multiplier {@code 2 max(s1, s2) / (2^shift s_out)} to be below 1
+     * ({@code TFLITE_CHECK_LT} in QuantizeMultiplierSmallerThanOneExp: an abort, not an error status).
+     */
+    private static void checkAddSubScales(String label, OpInfo op, List<TensorInfo> tensors)
+            throws ModelFormatException {
+        if (op.inputCount() < 2 || op.outputCount() < 1 || op.input(0) < 0 || op.input(1) < 0) {
+            return;
+        }
+        TensorInfo a = tensors.get(op.input(0));
+        TensorInfo b = tensors.get(op.input(1));
+        TensorInfo out = tensors.get(op.output(0));
+        if (!out.dataType().isQuantizedType() || !a.quantization().isPerTensor() || !b.quantization().isPerTensor()
+                || !out.quantization().isPerTensor()) {
+            return;
+        }
+        int leftShift = out.dataType() == io.edgert.runtime.DataType.INT16 ? 15 : 20;
+        double twiceMax = 2.0 * Math.max(a.quantization().scale(), b.quantization().scale());
+        double outputMultiplier = twiceMax / ((1 << leftShift) * (double) out.quantization().scale());
+        if (!(outputMultiplier < 1.0) || !(twiceMax > 0)) {
+            throw new ModelFormatException(label + ": output scale " + out.quantization().scale() + " of tensor #"
+                    + out.index() + " '" + out.name() + "' is too small for input scales " + a.quantization().scale()
+                    + " and " + b.quantization().scale() + "; expected more than " + twiceMax / (1 << leftShift));
         }
     }
 

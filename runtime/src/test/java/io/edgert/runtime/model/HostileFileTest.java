@@ -39,6 +39,8 @@ class HostileFileTest {
      *  for longer fuzzing runs; the defaults are what the build runs. */
     private static final long SEED = Long.getLong("edgert.hostile.seed", 0x5EED_ED6E_7L);
     private static final int SCALE = Integer.getInteger("edgert.hostile.scale", 1);
+    /** Every n-th accepted small-model mutant also runs in XNNPACK ({@code -Dedgert.hostile.xnnpackEvery=1}: all). */
+    private static final int XNNPACK_EVERY = Integer.getInteger("edgert.hostile.xnnpackEvery", 10);
     private static final int SMALL_MODEL_BYTES = 100_000;
     private static final HostileFiles TOTAL = new HostileFiles();
 
@@ -147,7 +149,7 @@ class HostileFileTest {
                 // Every accepted small mutant runs in the builtin kernels, every tenth also in XNNPACK; large
                 // models run their first three accepted mutants only.
                 String[] backends = small
-                        ? (acceptedSoFar % 10 == 0 ? new String[] {"tflite-ref", "tflite"} : new String[] {"tflite-ref"})
+                        ? (acceptedSoFar % XNNPACK_EVERY == 0 ? new String[] {"tflite-ref", "tflite"} : new String[] {"tflite-ref"})
                         : (acceptedSoFar < 3 ? new String[] {"tflite-ref", acceptedSoFar == 0 ? "tflite" : "tflite-ref"}
                         : new String[0]);
                 h.check(what, b, backends);

@@ -131,6 +131,8 @@ class ModelValidationTest {
                 "zero_point[0] = 300 outside the int8 range");
         expectRejected(m -> tensor(m, 3).getQuantization().setScale(new float[] {Float.NaN}), "tensor #3 'y'",
                 "scale[0] = NaN");
+        expectRejected(m -> tensor(m, 3).getQuantization().setScale(new float[] {1e-39f}), "tensor #3 'y'",
+                "is not a positive normal float");
         expectRejected(m -> tensor(m, 3).getQuantization().setScale(new float[0]), "tensor #3 'y'",
                 "1 zero points but no scale");
     }
@@ -200,6 +202,19 @@ class ModelValidationTest {
         ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
         assertTrue(e.getMessage().contains("operator #0 (RESHAPE): input 0 tensor #0 'x' is float32 but output tensor #1"
                 + " 'y' is int8"), e.getMessage());
+    }
+
+    @Test
+    void quantizedAddNeedsAnOutputScaleTfliteCanRepresent() throws Exception {
+        ModelBuilder b = new ModelBuilder();
+        Quantization in = Quantization.perTensor(0.05f, 0);
+        int x = b.input("x", DataType.INT8, in, 1, 4);
+        int c = b.constInt8("c", new int[] {1, 4}, in, new byte[4]);
+        int y = b.tensor("y", DataType.INT8, Quantization.perTensor(1e-9f, 0), 1, 4);
+        b.add(x, c, y, Activation.NONE).output(y);
+        ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
+        assertTrue(e.getMessage().contains("operator #0 (ADD): output scale 1.0E-9 of tensor #2 'y' is too small"),
+                e.getMessage());
     }
 
     @Test
