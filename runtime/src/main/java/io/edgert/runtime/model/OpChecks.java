@@ -48,6 +48,7 @@ final class OpChecks {
             }
         }
         checkDataTypes(label, op, tensors);
+        checkElementwiseShapes(label, op, tensors);
         if (op.builtinCode() == BuiltinOperator.ADD || op.builtinCode() == BuiltinOperator.SUB) {
             checkAddSubScales(label, op, tensors);
         }
@@ -188,6 +189,65 @@ final class OpChecks {
                     + out.index() + " '" + out.name() + "' is too small for input scales " + a.quantization().scale()
                     + " and " + b.quantization().scale() + "; expected more than " + twiceMax / (1 << leftShift));
         }
+    }
+
+    /**
+     * Element-wise operators give their output the input's shape (binary ones: the broadcast of both), and TFLite
+     * resizes the output to that in Prepare whatever the file declares. A consumer planned against the declared
+     * shape then meets another rank: a QUANTIZE whose input turned rank 4 fed a rank-3 LSTM input, and TFLite
+     * aborted on "input->dims->size >= 2 && input->dims->size <= 3". So the declared shape must be the real one.
+     */
+    private static void checkElementwiseShapes(String label, OpInfo op, List<TensorInfo> tensors)
+            throws ModelFormatException {
+        if (op.isCustom() || op.outputCount() < 1 || op.inputCount() < 1 || op.input(0) < 0) {
+            return;
+        }
+        int[] expected;
+        switch (op.builtinCode()) {
+            case BuiltinOperator.QUANTIZE, BuiltinOperator.DEQUANTIZE, BuiltinOperator.RELU, BuiltinOperator.RELU6,
+                 BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.LEAKY_RELU, BuiltinOperator.HARD_SWISH,
+                 BuiltinOperator.LOGISTIC, BuiltinOperator.TANH, BuiltinOperator.SOFTMAX, BuiltinOperator.ABS,
+                 BuiltinOperator.NEG, BuiltinOperator.EXP, BuiltinOperator.LOG, BuiltinOperator.SQRT,
+                 BuiltinOperator.RSQRT, BuiltinOperator.SQUARE, BuiltinOperator.CAST, BuiltinOperator.ELU,
+                 BuiltinOperator.FLOOR, BuiltinOperator.CEIL, BuiltinOperator.ROUND, BuiltinOperator.LOG_SOFTMAX ->
+                    expected = tensors.get(op.input(0)).shape();
+            case BuiltinOperator.ADD, BuiltinOperator.SUB, BuiltinOperator.MUL, BuiltinOperator.DIV,
+                 BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.SQUARED_DIFFERENCE -> {
+                if (op.inputCount() < 2 || op.input(1) < 0) {
+                    return;
+                }
+                expected = broadcast(tensors.get(op.input(0)).shape(), tensors.get(op.input(1)).shape());
+                if (expected == null) {
+                    throw new ModelFormatException(label + ": input shapes "
+                            + java.util.Arrays.toString(tensors.get(op.input(0)).shape()) + " and "
+                            + java.util.Arrays.toString(tensors.get(op.input(1)).shape()) + " do not broadcast");
+                }
+            }
+            default -> {
+                return;
+            }
+        }
+        TensorInfo out = tensors.get(op.output(0));
+        if (!java.util.Arrays.equals(expected, out.shape())) {
+            throw new ModelFormatException(label + ": output tensor #" + out.index() + " '" + out.name() + "' has shape "
+                    + java.util.Arrays.toString(out.shape()) + ", expected " + java.util.Arrays.toString(expected)
+                    + " from its input" + (op.inputCount() > 1 && expected.length > 0 ? "s" : ""));
+        }
+    }
+
+    /** NumPy broadcasting of two shapes, or null when they do not broadcast. */
+    static int[] broadcast(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] r = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                return null;
+            }
+            r[i] = da == 1 ? db : da;
+        }
+        return r;
     }
 
     private static void requireInputs(String label, OpInfo op, int min, int max) throws ModelFormatException {

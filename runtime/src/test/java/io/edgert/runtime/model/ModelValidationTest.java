@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -215,6 +216,27 @@ class ModelValidationTest {
         ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
         assertTrue(e.getMessage().contains("operator #0 (ADD): output scale 1.0E-9 of tensor #2 'y' is too small"),
                 e.getMessage());
+    }
+
+    @Test
+    void elementwiseOutputsHaveTheirInputsShape() {
+        ModelBuilder b = new ModelBuilder();
+        int x = b.input("x", DataType.FLOAT32, 1, 28, 28, 5);
+        int y = b.tensor("y", DataType.INT8, Quantization.perTensor(0.1f, 0), 1, 28, 28);
+        b.quantize(x, y).output(y);
+        ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
+        assertTrue(e.getMessage().contains("operator #0 (QUANTIZE): output tensor #1 'y' has shape [1, 28, 28], "
+                + "expected [1, 28, 28, 5]"), e.getMessage());
+
+        ModelBuilder c = new ModelBuilder();
+        int p = c.input("p", DataType.FLOAT32, 2, 3);
+        int q = c.input("q", DataType.FLOAT32, 4, 1);
+        int r = c.tensor("r", DataType.FLOAT32, 2, 3);
+        c.add(p, q, r, Activation.NONE).output(r);
+        e = assertThrows(ModelFormatException.class, c::buildModel);
+        assertTrue(e.getMessage().contains("operator #0 (ADD): input shapes [2, 3] and [4, 1] do not broadcast"),
+                e.getMessage());
+        assertArrayEquals(new int[] {4, 2, 3}, OpChecks.broadcast(new int[] {2, 3}, new int[] {4, 1, 1}));
     }
 
     @Test
