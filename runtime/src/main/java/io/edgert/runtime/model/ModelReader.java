@@ -33,6 +33,11 @@ public final class ModelReader {
     /** Largest tensor edgert accepts: 2 GiB, the FlatBuffer size limit. */
     private static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE;
     private static final String IDENTIFIER = "TFL3";
+    /**
+     * Highest tensor rank accepted. TFLite's kernels assume small ranks (4 to 6, often with debug-only checks);
+     * converters never write more than 6; a mutated rank-16 input reached a depthwise conv and crashed it.
+     */
+    static final int MAX_RANK = 8;
 
     private final ByteBuffer bytes;
     private final int size;
@@ -275,6 +280,10 @@ public final class ModelReader {
             throw new ModelFormatException(label + ": unsupported tensor type code " + tensor.type());
         }
         int rank = checkLength(tensor.shapeLength(), 4, label + " shape");
+        if (rank > MAX_RANK) {
+            throw new ModelFormatException(label + ": rank " + rank + " exceeds " + MAX_RANK
+                    + ", the most edgert accepts");
+        }
         int[] shape = new int[rank];
         long elements = 1;
         for (int d = 0; d < rank; d++) {

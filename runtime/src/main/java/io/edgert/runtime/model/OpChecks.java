@@ -223,6 +223,19 @@ final class OpChecks {
                             + java.util.Arrays.toString(tensors.get(op.input(1)).shape()) + " do not broadcast");
                 }
             }
+            case BuiltinOperator.RESHAPE, BuiltinOperator.SQUEEZE, BuiltinOperator.EXPAND_DIMS -> {
+                // Pure re-labelling of the same elements: TFLite copies input->bytes into the output.
+                TensorInfo in = tensors.get(op.input(0));
+                TensorInfo out = tensors.get(op.output(0));
+                if (in.elementCount() != out.elementCount()) {
+                    throw new ModelFormatException(label + ": output tensor #" + out.index() + " '" + out.name()
+                            + "' " + java.util.Arrays.toString(out.shape()) + " has " + out.elementCount()
+                            + " elements, input tensor #" + in.index() + " '" + in.name() + "' "
+                            + java.util.Arrays.toString(in.shape()) + " has " + in.elementCount()
+                            + "; expected the same count");
+                }
+                return;
+            }
             default -> {
                 return;
             }
