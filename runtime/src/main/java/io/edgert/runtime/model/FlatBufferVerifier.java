@@ -1,5 +1,6 @@
 package io.edgert.runtime.model;
 
+import com.google.flatbuffers.BaseVector;
 import com.google.flatbuffers.Table;
 import io.edgert.runtime.ModelFormatException;
 import org.tensorflow.lite.schema.Buffer;
@@ -42,11 +43,14 @@ final class FlatBufferVerifier {
             "arrayIndices", "SparseIndexVector");
     private static final Map<Class<?>, Accessors> ACCESSORS = new ConcurrentHashMap<>();
     private static final Field BB_POS;
+    private static final Field VECTOR_START;
 
     static {
         try {
             BB_POS = Table.class.getDeclaredField("bb_pos");
             BB_POS.setAccessible(true);
+            VECTOR_START = BaseVector.class.getDeclaredField("vector");
+            VECTOR_START.setAccessible(true);
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,25 +73,31 @@ final class FlatBufferVerifier {
         if (!visited.computeIfAbsent(t.getClass(), c -> new HashSet<>()).add(pos)) {
             return;
         }
-        checkVtable(t, pos, path);
+        int[] fields = checkVtable(t, pos, path);
         Accessors a = ACCESSORS.computeIfAbsent(t.getClass(), Accessors::of);
         for (Method m : a.scalars) {
             call(m, t, path + "." + m.getName());
         }
-        for (Method m : a.strings) {
-            call(m, t, path + "." + m.getName());
+        for (int i = 0; i < a.strings.size(); i++) {
+            String p = path + "." + a.strings.get(i).getName();
+            call(a.strings.get(i), t, p);
+            ByteBuffer str = (ByteBuffer) call(a.stringBytes.get(i), t, p);
+            if (str != null) {
+                requireForward(t, fields, str.position() - 4, p);
+            }
         }
         for (Method m : a.tables) {
             Object sub = call(m, t, path + "." + m.getName());
             if (sub != null) {
+                requireForward(t, fields, position((Table) sub), path + "." + m.getName());
                 table((Table) sub, path + "." + m.getName());
             }
         }
         for (VectorField v : a.vectors) {
-            vector(t, v, path + "." + v.name);
+            vector(t, fields, v, path + "." + v.name);
         }
         for (UnionField u : a.unions) {
-            union(t, u, path + "." + u.name);
+            union(t, fields, u, path + "." + u.name);
         }
         if (t instanceof Buffer) {
             checkExternalData(t, pos, 1, path, "buffer data");
@@ -101,7 +111,13 @@ final class FlatBufferVerifier {
         }
     }
 
-    private void vector(Table t, VectorField v, String path) throws ModelFormatException {
+    private void vector(Table t, int[] fields, VectorField v, String path) throws ModelFormatException {
+        Object handle = v.vector == null ? null : call(v.vector, t, path);
+        int start = -1;
+        if (handle != null) {
+            start = vectorStart(handle);
+            requireForward(t, fields, start - 4, path);
+        }
         int len = (int) call(v.length, t, path + " length");
         if (len < 0 || (long) len * v.elementSize > size) {
             throw new ModelFormatException(path + ": vector length " + Integer.toUnsignedLong(len)
@@ -116,6 +132,13 @@ final class FlatBufferVerifier {
             return;
         }
         for (int i = 0; i < len; i++) {
+            if (start >= 0) {
+                int raw = t.getByteBuffer().getInt(start + 4 * i);
+                if (raw <= 0) {
+                    throw new ModelFormatException(path + "[" + i + "]: offset " + Integer.toUnsignedLong(raw)
+                            + " does not point forward inside the file", start + 4L * i);
+                }
+            }
             Object e = call(v.element, t, path + "[" + i + "]", i);
             if (e instanceof Table sub) {
                 table(sub, path + "[" + i + "]");
@@ -123,7 +146,7 @@ final class FlatBufferVerifier {
         }
     }
 
-    private void union(Table t, UnionField u, String path) throws ModelFormatException {
+    private void union(Table t, int[] fields, UnionField u, String path) throws ModelFormatException {
         int type = Byte.toUnsignedInt((byte) call(u.type, t, path + " type"));
         if (type == 0) {
             return;
@@ -141,6 +164,7 @@ final class FlatBufferVerifier {
         }
         Object filled = call(u.value, t, path, value);
         if (filled != null) {
+            requireForward(t, fields, position((Table) filled), path);
             table((Table) filled, path + "(" + names[type] + ")");
         }
     }
@@ -174,7 +198,36 @@ final class FlatBufferVerifier {
         return off == 0 ? 0 : pos + off;
     }
 
-    private void checkVtable(Table t, int pos, String path) throws ModelFormatException {
+    /**
+     * FlatBuffers offsets are unsigned and point forward; Java's accessors add them as signed ints, so an offset
+     * with its top bit set reads backwards inside the file in Java while C++ reads 2 GiB past it. A mutated
+     * operator-code offset of 0xffffff80 crashed TFLite's GetBuiltinCode this way. {@code target} was reached
+     * through one of the table's fields: that field's raw offset must be positive.
+     */
+    private static void requireForward(Table t, int[] fields, int target, String path) throws ModelFormatException {
+        ByteBuffer bb = t.getByteBuffer();
+        for (int f : fields) {
+            if (f <= bb.limit() - 4) {
+                int raw = bb.getInt(f);
+                if (raw > 0 && f + raw == target) {
+                    return;
+                }
+            }
+        }
+        throw new ModelFormatException(path + ": offset does not point forward inside the file (FlatBuffer offsets "
+                + "are unsigned)", target);
+    }
+
+    private static int vectorStart(Object vector) {
+        try {
+            return VECTOR_START.getInt(vector);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks the table's vtable and returns the absolute positions of its present fields. */
+    private int[] checkVtable(Table t, int pos, String path) throws ModelFormatException {
         ByteBuffer bb = t.getByteBuffer();
         if (pos < 0 || pos > size - 4) {
             throw new ModelFormatException(path + ": table outside the file", pos);
@@ -193,13 +246,19 @@ final class FlatBufferVerifier {
                     pos);
         }
         // Each present field must lie inside the table, as the C++ verifier requires.
+        int[] fields = new int[(vtableSize - 4) / 2];
+        int n = 0;
         for (int slot = 4; slot < vtableSize; slot += 2) {
             int fieldOffset = Short.toUnsignedInt(bb.getShort((int) vtable + slot));
+            if (fieldOffset != 0) {
+                fields[n++] = pos + fieldOffset;
+            }
             if (fieldOffset != 0 && fieldOffset >= objectSize) {
                 throw new ModelFormatException(path + ": field " + (slot - 4) / 2 + " at offset " + fieldOffset
                         + " lies outside its " + objectSize + "-byte table", pos);
             }
         }
+        return java.util.Arrays.copyOf(fields, n);
     }
 
     private static int position(Table t) {
@@ -225,18 +284,19 @@ final class FlatBufferVerifier {
         }
     }
 
-    private record VectorField(String name, Method length, Method element, int elementSize) {
+    private record VectorField(String name, Method length, Method element, Method vector, int elementSize) {
     }
 
     private record UnionField(String name, String unionName, Method type, Method value, String[] names) {
     }
 
     /** The accessors of one generated table class, found once by reflection. */
-    private record Accessors(List<Method> scalars, List<Method> strings, List<Method> tables,
-                             List<VectorField> vectors, List<UnionField> unions) {
+    private record Accessors(List<Method> scalars, List<Method> strings, List<Method> stringBytes,
+                             List<Method> tables, List<VectorField> vectors, List<UnionField> unions) {
         static Accessors of(Class<?> c) {
             List<Method> scalars = new ArrayList<>();
             List<Method> strings = new ArrayList<>();
+            List<Method> stringBytes = new ArrayList<>();
             List<Method> tables = new ArrayList<>();
             List<VectorField> vectors = new ArrayList<>();
             List<UnionField> unions = new ArrayList<>();
@@ -259,11 +319,12 @@ final class FlatBufferVerifier {
                         String field = name.substring(0, name.length() - 6);
                         Method element = byName.get(field + "/1/int");
                         Method vec = byName.get(field + "Vector/0/");
-                        vectors.add(new VectorField(field, m, element, elementSize(element, vec)));
+                        vectors.add(new VectorField(field, m, element, vec, elementSize(element, vec)));
                     } else if (r.isPrimitive() && !name.endsWith("Length")) {
                         scalars.add(m);
-                    } else if (r == String.class) {
+                    } else if (r == String.class && byName.containsKey(name + "AsByteBuffer/0/")) {
                         strings.add(m);
+                        stringBytes.add(byName.get(name + "AsByteBuffer/0/"));
                     } else if (Table.class.isAssignableFrom(r)) {
                         tables.add(m);
                     }
@@ -277,7 +338,7 @@ final class FlatBufferVerifier {
                 }
             }
             // Union type bytes are read by the union check; reading them as scalars too is harmless.
-            return new Accessors(scalars, strings, tables, vectors, unions);
+            return new Accessors(scalars, strings, stringBytes, tables, vectors, unions);
         }
 
         private static int elementSize(Method element, Method vector) {

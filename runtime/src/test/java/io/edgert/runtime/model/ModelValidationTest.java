@@ -303,6 +303,24 @@ class ModelValidationTest {
     }
 
     @Test
+    void backwardOffsetsAreRejected() throws Exception {
+        // Point operator_codes[0] back at the root table: Java's signed arithmetic would read it as an operator
+        // code, C++ (unsigned offsets) would read 4 GiB further on and crash.
+        byte[] bytes = ModelWriter.write(convModel());
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        org.tensorflow.lite.schema.Model root = org.tensorflow.lite.schema.Model.getRootAsModel(bb);
+        java.lang.reflect.Field start = com.google.flatbuffers.BaseVector.class.getDeclaredField("vector");
+        start.setAccessible(true);
+        int slot = start.getInt(root.operatorCodesVector());
+        int rootTable = bb.getInt(0);
+        assertTrue(rootTable < slot, "the root table precedes the vector in this layout");
+        bb.putInt(slot, rootTable - slot);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Model.load(bytes));
+        assertTrue(e.getMessage().contains("model.operatorCodes[0]: offset") && e.getMessage().contains(
+                "does not point forward"), e.getMessage());
+    }
+
+    @Test
     void metadataAndSignatureIndices() {
         expectRejected(m -> {
             MetadataT md = new MetadataT();
