@@ -34,6 +34,9 @@ final class DataflowChecks {
                 producer[t.index()] = -2;
             }
         }
+        for (int t : graphInputs) {
+            requireNonEmpty(prefix + "graph input", tensors.get(t));
+        }
         for (OpInfo op : ops) {
             String label = prefix + "operator #" + op.index() + " (" + op.type() + ")";
             for (int i = 0; i < op.inputCount(); i++) {
@@ -57,6 +60,7 @@ final class DataflowChecks {
                     throw new ModelFormatException(what + " is already produced by operator #" + producer[t.index()]
                             + "; expected one producer per tensor");
                 }
+                requireNonEmpty(label + " output " + o, t);
                 if (!t.isVariable()) {
                     producer[t.index()] = op.index();
                 }
@@ -95,6 +99,19 @@ final class DataflowChecks {
                 throw new ModelFormatException(prefix + "operator #" + op.index() + " (" + op.type() + "): none of its "
                         + "outputs " + java.util.Arrays.toString(op.outputs()) + " is read by another operator or is a "
                         + "graph output; expected no dead operators");
+            }
+        }
+    }
+
+    /**
+     * Activations must have at least one element: TFLite 2.20's int8 depthwise conv crashed on a batch-0 input.
+     * Sessions refuse resizing an input to a zero dimension for the same reason.
+     */
+    private static void requireNonEmpty(String where, TensorInfo t) throws ModelFormatException {
+        for (int d = 0; d < t.rank(); d++) {
+            if (t.dim(d) == 0) {
+                throw new ModelFormatException(where + ": " + describe(t) + " has shape "
+                        + java.util.Arrays.toString(t.shape()) + "; expected no zero dimension in an activation");
             }
         }
     }

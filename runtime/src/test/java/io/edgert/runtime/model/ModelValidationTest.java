@@ -115,6 +115,8 @@ class ModelValidationTest {
                 "shape_signature has rank 3, shape has rank 4");
         expectRejected(m -> tensor(m, 0).setType((byte) 99), "tensor #0 'x'", "unsupported tensor type code 99");
         expectRejected(m -> tensor(m, 3).setShape(new int[9]), "tensor #3 'y'", "rank 9 exceeds 8");
+        expectRejected(m -> tensor(m, 0).setShape(new int[] {0, 6, 6, 3}), "graph input: tensor #0 'x' has shape "
+                + "[0, 6, 6, 3]; expected no zero dimension");
         expectRejected(m -> tensor(m, 1).setShape(new int[] {4, 27}), "operator #0 (CONV_2D)", "filter tensor #1 'w'",
                 "has rank 2, expected 4");
     }
@@ -243,12 +245,12 @@ class ModelValidationTest {
     @Test
     void reshapeKeepsTheElementCount() {
         ModelBuilder b = new ModelBuilder();
-        int x = b.input("x", DataType.INT8, Quantization.perTensor(0.1f, 0), 1, 0);
+        int x = b.input("x", DataType.INT8, Quantization.perTensor(0.1f, 0), 1, 1959);
         int y = b.tensor("y", DataType.INT8, Quantization.perTensor(0.1f, 0), 1, 49, 40, 1);
         b.reshape(x, y, new int[] {1, 49, 40, 1}).output(y);
         ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
         assertTrue(e.getMessage().contains("operator #0 (RESHAPE): output tensor #1 'y' [1, 49, 40, 1] has 1960 "
-                + "elements, input tensor #0 'x' [1, 0] has 0"), e.getMessage());
+                + "elements, input tensor #0 'x' [1, 1959] has 1959"), e.getMessage());
     }
 
     @Test
