@@ -40,7 +40,7 @@ class HostileFileTest {
     private static final long SEED = Long.getLong("edgert.hostile.seed", 0x5EED_ED6E_7L);
     private static final int SCALE = Integer.getInteger("edgert.hostile.scale", 1);
     /** Every n-th accepted small-model mutant also runs in XNNPACK ({@code -Dedgert.hostile.xnnpackEvery=1}: all). */
-    private static final int XNNPACK_EVERY = Integer.getInteger("edgert.hostile.xnnpackEvery", 10);
+    private static final int XNNPACK_EVERY = Integer.getInteger("edgert.hostile.xnnpackEvery", 5);
     private static final int SMALL_MODEL_BYTES = 100_000;
     private static final HostileFiles TOTAL = new HostileFiles();
 
@@ -128,7 +128,7 @@ class HostileFileTest {
         for (Path p : models()) {
             byte[] original = Files.readAllBytes(p);
             boolean small = original.length < SMALL_MODEL_BYTES;
-            int mutations = (small ? 700 : 100) * SCALE;
+            int mutations = (small ? 1200 : 120) * SCALE;
             int[] structure = structureOffsets(original);
             int acceptedBefore = h.accepted;
             for (int i = 0; i < mutations; i++) {
@@ -146,7 +146,7 @@ class HostileFileTest {
                 String what = p.getFileName() + " mutation #" + i + ": byte " + at + " = 0x"
                         + Integer.toHexString(Byte.toUnsignedInt(v));
                 int acceptedSoFar = h.accepted - acceptedBefore;
-                // Every accepted small mutant runs in the builtin kernels, every tenth also in XNNPACK; large
+                // Every accepted small mutant runs in the builtin kernels, every fifth also in XNNPACK; large
                 // models run their first three accepted mutants only.
                 String[] backends = small
                         ? (acceptedSoFar % XNNPACK_EVERY == 0 ? new String[] {"tflite-ref", "tflite"} : new String[] {"tflite-ref"})
