@@ -166,8 +166,8 @@ final class OpChecks {
 
     /**
      * Quantized ADD/SUB rescale both inputs to twice the larger input scale, shifted left by 20 bits (15 for int16),
-     * and TFLite requires the output multiplier {@code 2 max(s1, s2) / (2^shift s_out)} to be below 1
-     * ({@code TFLITE_CHECK_LT} in QuantizeMultiplierSmallerThanOneExp: an abort, not an error status).
+     * and TFLite requires every multiplier ({@code s_i / (2 max(s1, s2))} and {@code 2 max(s1, s2) / (2^shift s_out)})
+     * to lie in (0, 1): {@code TFLITE_CHECK} in QuantizeMultiplierSmallerThanOneExp, an abort, not an error status.
      */
     private static void checkAddSubScales(String label, OpInfo op, List<TensorInfo> tensors)
             throws ModelFormatException {
@@ -182,12 +182,18 @@ final class OpChecks {
             return;
         }
         int leftShift = out.dataType() == io.edgert.runtime.DataType.INT16 ? 15 : 20;
-        double twiceMax = 2.0 * Math.max(a.quantization().scale(), b.quantization().scale());
-        double outputMultiplier = twiceMax / ((1 << leftShift) * (double) out.quantization().scale());
-        if (!(outputMultiplier < 1.0) || !(twiceMax > 0)) {
+        float sa = a.quantization().scale();
+        float sb = b.quantization().scale();
+        // Same arithmetic as add.cc: the products are float (int x float), then widened to double. An output scale
+        // of 1e33 made (1 << 20) x scale overflow to infinity, the multiplier 0, and TFLITE_CHECK_GT abort.
+        double twiceMax = 2 * Math.max(sa, sb);
+        double outputMultiplier = twiceMax / ((1 << leftShift) * out.quantization().scale());
+        boolean inputsOk = sa / twiceMax > 0 && sb / twiceMax > 0;
+        if (!inputsOk || !(outputMultiplier > 0 && outputMultiplier < 1.0)) {
             throw new ModelFormatException(label + ": output scale " + out.quantization().scale() + " of tensor #"
-                    + out.index() + " '" + out.name() + "' is too small for input scales " + a.quantization().scale()
-                    + " and " + b.quantization().scale() + "; expected more than " + twiceMax / (1 << leftShift));
+                    + out.index() + " '" + out.name() + "' does not fit input scales " + sa + " and " + sb
+                    + ": TFLite needs both input scales positive and the output multiplier 2 max(s1, s2) / (2^"
+                    + leftShift + " s_out) = " + outputMultiplier + " in (0, 1)");
         }
     }
 

@@ -217,8 +217,16 @@ class ModelValidationTest {
         int y = b.tensor("y", DataType.INT8, Quantization.perTensor(1e-9f, 0), 1, 4);
         b.add(x, c, y, Activation.NONE).output(y);
         ModelFormatException e = assertThrows(ModelFormatException.class, b::buildModel);
-        assertTrue(e.getMessage().contains("operator #0 (ADD): output scale 1.0E-9 of tensor #2 'y' is too small"),
+        assertTrue(e.getMessage().contains("operator #0 (ADD): output scale 1.0E-9 of tensor #2 'y' does not fit"),
                 e.getMessage());
+        // Too large overflows TFLite's float product to infinity (multiplier 0): also an abort.
+        ModelBuilder big = new ModelBuilder();
+        int bx = big.input("x", DataType.INT8, in, 1, 4);
+        int bc = big.constInt8("c", new int[] {1, 4}, in, new byte[4]);
+        int by = big.tensor("y", DataType.INT8, Quantization.perTensor(1e33f, 0), 1, 4);
+        big.add(bx, bc, by, Activation.NONE).output(by);
+        e = assertThrows(ModelFormatException.class, big::buildModel);
+        assertTrue(e.getMessage().contains("output multiplier"), e.getMessage());
     }
 
     @Test
