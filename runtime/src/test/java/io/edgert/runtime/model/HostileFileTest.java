@@ -41,6 +41,8 @@ class HostileFileTest {
     private static final int SCALE = Integer.getInteger("edgert.hostile.scale", 1);
     /** Every n-th accepted small-model mutant also runs in XNNPACK ({@code -Dedgert.hostile.xnnpackEvery=1}: all). */
     private static final int XNNPACK_EVERY = Integer.getInteger("edgert.hostile.xnnpackEvery", 5);
+    /** How many accepted mutants of each large model run ({@code -Dedgert.hostile.largeRuns=N}). */
+    private static final int LARGE_RUNS = Integer.getInteger("edgert.hostile.largeRuns", 3);
     private static final int SMALL_MODEL_BYTES = 100_000;
     private static final HostileFiles TOTAL = new HostileFiles();
 
@@ -145,19 +147,23 @@ class HostileFileTest {
                 b[at] = v;
                 String what = p.getFileName() + " mutation #" + i + ": byte " + at + " = 0x"
                         + Integer.toHexString(Byte.toUnsignedInt(v));
-                int acceptedSoFar = h.accepted - acceptedBefore;
-                // Every accepted small mutant runs in the builtin kernels, every fifth also in XNNPACK; large
-                // models run their first three accepted mutants only.
-                String[] backends = small
-                        ? (acceptedSoFar % XNNPACK_EVERY == 0 ? new String[] {"tflite-ref", "tflite"} : new String[] {"tflite-ref"})
-                        : (acceptedSoFar < 3 ? new String[] {"tflite-ref", acceptedSoFar == 0 ? "tflite" : "tflite-ref"}
-                        : new String[0]);
-                h.check(what, b, backends);
+                h.check(what, b, backendsFor(small, h.accepted - acceptedBefore));
                 n++;
             }
         }
         report("byte mutations (" + n + ")", h);
         assertTrue(h.rejected > 0 && h.ran > 0, h.toString());
+    }
+
+    /**
+     * Where the next accepted mutant runs: every accepted small-model mutant in the builtin kernels, every
+     * {@link #XNNPACK_EVERY}-th also in XNNPACK; large models only their first {@link #LARGE_RUNS} accepted mutants.
+     */
+    private static String[] backendsFor(boolean small, int acceptedSoFar) {
+        if (!small && acceptedSoFar >= LARGE_RUNS) {
+            return new String[0];
+        }
+        return acceptedSoFar % XNNPACK_EVERY == 0 ? new String[] {"tflite-ref", "tflite"} : new String[] {"tflite-ref"};
     }
 
     /** Offsets of the file outside the buffers' data (weights), where a mutation hits structure. */
