@@ -158,8 +158,9 @@ public final class ModelReader {
     }
 
     /**
-     * Metadata entries and signature defs index buffers, subgraphs and tensors. TFLite follows them without a
-     * bounds check (a mutated metadata buffer index crashed {@code FlatBufferModel::ReadAllMetadata}).
+     * Metadata entries and signature defs index buffers, subgraphs and tensors, and TFLite follows them with few
+     * checks: a mutated metadata vector length exposed an entry on buffer 0, which has no data, and
+     * {@code FlatBufferModel::ReadAllMetadata} crashed copying it.
      */
     private void checkMetadataAndSignatures(Model model, int bufferCount, List<Graph> graphs)
             throws ModelFormatException {

@@ -130,7 +130,7 @@ class HostileFileTest {
         for (Path p : models()) {
             byte[] original = Files.readAllBytes(p);
             boolean small = original.length < SMALL_MODEL_BYTES;
-            int mutations = (small ? 1200 : 120) * SCALE;
+            int mutations = (small ? 800 : 100) * SCALE;
             int[] structure = structureOffsets(original);
             int acceptedBefore = h.accepted;
             for (int i = 0; i < mutations; i++) {
