@@ -21,19 +21,27 @@ import java.util.List;
 /**
  * Reads and validates a {@code .tflite} FlatBuffer through the TFLite schema classes, without copying weights.
  *
- * <p>Everything a backend will trust is checked here, in Java, before native code sees the bytes: FlatBuffer offsets
- * and vector lengths inside the file, buffer/tensor/operator/subgraph indices, shapes against buffer sizes,
- * quantization parameter counts against the quantized dimension, operator codes and the options of the operators
- * whose kernels divide by or index with them. A violation is a {@link ModelFormatException} naming what is wrong.
+ * <p>Everything a backend will trust is checked here, in Java, before native code sees the bytes: every FlatBuffer
+ * offset and vector length reachable from the root ({@link FlatBufferVerifier}; TFLite's BuildFromBuffer does not
+ * verify), buffer/tensor/operator/subgraph/metadata/signature indices, shapes against buffer sizes, quantization
+ * parameter counts against the quantized dimension, operator codes, the options of the operators whose kernels
+ * divide by or index with them ({@link OpChecks}), and how tensors flow between operators ({@link DataflowChecks}).
+ * A violation is a {@link ModelFormatException} naming the tensor or operator and what is wrong. Oddities stock
+ * TFLite refuses but edgert can run are warnings, one per kind ({@link ValidationWarnings}).
  */
 public final class ModelReader {
     /** Largest tensor edgert accepts: 2 GiB, the FlatBuffer size limit. */
     private static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE;
     private static final String IDENTIFIER = "TFL3";
+    /**
+     * Highest tensor rank accepted. TFLite's kernels assume small ranks (4 to 6, often with debug-only checks);
+     * converters never write more than 6; a mutated rank-16 input reached a depthwise conv and crashed it.
+     */
+    static final int MAX_RANK = 8;
 
     private final ByteBuffer bytes;
     private final int size;
-    private final List<String> warnings = new ArrayList<>();
+    private final ValidationWarnings warnings = new ValidationWarnings();
     private String where = "model header";
 
     private ModelReader(ByteBuffer bytes) {
@@ -69,7 +77,8 @@ public final class ModelReader {
         try {
             Model.ValidateVersion();
             Model model = Model.getRootAsModel(bytes);
-            checkTable(model.getByteBuffer(), (int) root, "model root table");
+            where = "FlatBuffer structure";
+            FlatBufferVerifier.verify(model, size);
             return readModel(model);
         } catch (ModelFormatException e) {
             throw e;
@@ -83,7 +92,7 @@ public final class ModelReader {
         where = "model";
         long version = model.version();
         if (version != 3) {
-            warnings.add("schema version is " + version + ", expected 3");
+            warnings.add("model", "schema version is " + version + ", expected 3");
         }
         String description = model.description();
 
@@ -143,7 +152,70 @@ public final class ModelReader {
             }
             graphs.add(readSubgraph(s, sg, buffers, builtinCodes, customCodes, versions, subgraphCount));
         }
-        return new Result(model, graphs, List.copyOf(warnings), description, version);
+        OpChecks.checkCallGraph(graphs);
+        checkMetadataAndSignatures(model, bufferCount, graphs);
+        return new Result(model, graphs, warnings.list(), description, version);
+    }
+
+    /**
+     * Metadata entries and signature defs index buffers, subgraphs and tensors, and TFLite follows them with few
+     * checks: a mutated metadata vector length exposed an entry on buffer 0, which has no data, and
+     * {@code FlatBufferModel::ReadAllMetadata} crashed copying it.
+     */
+    private void checkMetadataAndSignatures(Model model, int bufferCount, List<Graph> graphs)
+            throws ModelFormatException {
+        where = "metadata";
+        for (int i = 0; i < model.metadataLength(); i++) {
+            org.tensorflow.lite.schema.Metadata md = model.metadata(i);
+            if (md == null || md.name() == null) {
+                // TFLite reads every metadata name as a string without a null check.
+                throw new ModelFormatException("metadata #" + i + " has no name");
+            }
+            long b = md.buffer();
+            if (b < 0 || b >= bufferCount) {
+                throw new ModelFormatException("metadata #" + i + " '" + md.name() + "': buffer index " + b
+                        + " out of range [0, " + bufferCount + ")");
+            }
+            if (model.buffers((int) b).dataAsByteBuffer() == null) {
+                // TFLite copies a metadata buffer's data without checking that it has any: a metadata entry
+                // pointing at a data-less buffer (such as the sentinel, buffer 0) crashed ReadAllMetadata.
+                throw new ModelFormatException("metadata #" + i + " '" + md.name() + "': buffer #" + b
+                        + " has no data");
+            }
+        }
+        for (int i = 0; i < model.metadataBufferLength(); i++) {
+            int b = model.metadataBuffer(i);
+            if (b < 0 || b >= bufferCount) {
+                throw new ModelFormatException("metadata_buffer " + i + ": buffer index " + b + " out of range [0, "
+                        + bufferCount + ")");
+            }
+        }
+        where = "signature defs";
+        for (int i = 0; i < model.signatureDefsLength(); i++) {
+            org.tensorflow.lite.schema.SignatureDef sig = model.signatureDefs(i);
+            if (sig == null || sig.signatureKey() == null) {
+                throw new ModelFormatException("signature #" + i + " has no signature_key");
+            }
+            String label = "signature #" + i + " '" + sig.signatureKey() + "'";
+            long g = sig.subgraphIndex();
+            if (g < 0 || g >= graphs.size()) {
+                throw new ModelFormatException(label + ": subgraph index " + g + " out of range [0, " + graphs.size()
+                        + ")");
+            }
+            int tensorCount = graphs.get((int) g).tensors().size();
+            for (int k = 0; k < sig.inputsLength() + sig.outputsLength(); k++) {
+                boolean in = k < sig.inputsLength();
+                org.tensorflow.lite.schema.TensorMap tm = in ? sig.inputs(k) : sig.outputs(k - sig.inputsLength());
+                if (tm == null || tm.name() == null) {
+                    throw new ModelFormatException(label + " " + (in ? "input" : "output") + " #" + k + " has no name");
+                }
+                long t = tm.tensorIndex();
+                if (t < 0 || t >= tensorCount) {
+                    throw new ModelFormatException(label + " " + (in ? "input" : "output") + " '" + tm.name()
+                            + "': tensor index " + t + " out of range [0, " + tensorCount + ")");
+                }
+            }
+        }
     }
 
     private Graph readSubgraph(int s, SubGraph sg, ByteBuffer[] buffers, int[] builtinCodes, String[] customCodes,
@@ -164,6 +236,12 @@ public final class ModelReader {
         int[] inputs = readIndices(sg.inputsLength(), sg::inputs, tensorCount, prefix + "graph input", false);
         where = prefix + "graph outputs";
         int[] outputs = readIndices(sg.outputsLength(), sg::outputs, tensorCount, prefix + "graph output", false);
+        if (s == 0 && (inputs.length == 0 || outputs.length == 0)) {
+            // Sessions run the primary subgraph: it needs something to feed and something to read back (and the
+            // TFLite backend cannot open a graph whose input or output list is empty).
+            throw new ModelFormatException("subgraph #0 '" + sg.name() + "' has " + inputs.length + " inputs and "
+                    + outputs.length + " outputs; expected at least one of each");
+        }
 
         int opCount = checkLength(sg.operatorsLength(), 4, prefix + "operators");
         List<OpInfo> ops = new ArrayList<>(opCount);
@@ -183,12 +261,15 @@ public final class ModelReader {
             String opLabel = prefix + "operator #" + o + " (" + opName + ")";
             int[] in = readIndices(op.inputsLength(), op::inputs, tensorCount, opLabel + " input", true);
             int[] out = readIndices(op.outputsLength(), op::outputs, tensorCount, opLabel + " output", false);
+            // Quantized LSTMs keep their gate statistics in intermediates; the kernels index tensors with them.
+            readIndices(op.intermediatesLength(), op::intermediates, tensorCount, opLabel + " intermediate", false);
             OpAttributes attrs = customCodes[ci] != null ? OpAttributes.EMPTY
                     : OpOptionsReader.read(opLabel, builtinCodes[ci], op);
             OpInfo info = new OpInfo(o, builtinCodes[ci], customCodes[ci], versions[ci], in, out, attrs);
-            OpChecks.check(opLabel, info, tensors, subgraphCount);
+            OpChecks.check(opLabel, info, tensors, s, subgraphCount);
             ops.add(info);
         }
+        DataflowChecks.check(prefix, tensors, ops, inputs, outputs);
         return new Graph(sg.name(), tensors, ops, inputs, outputs);
     }
 
@@ -200,6 +281,10 @@ public final class ModelReader {
             throw new ModelFormatException(label + ": unsupported tensor type code " + tensor.type());
         }
         int rank = checkLength(tensor.shapeLength(), 4, label + " shape");
+        if (rank > MAX_RANK) {
+            throw new ModelFormatException(label + ": rank " + rank + " exceeds " + MAX_RANK
+                    + ", the most edgert accepts");
+        }
         int[] shape = new int[rank];
         long elements = 1;
         for (int d = 0; d < rank; d++) {
@@ -241,15 +326,15 @@ public final class ModelReader {
         }
         if (data != null && tensor.isVariable()) {
             // A variable with an initial value is legal, but it is never a weight.
-            warnings.add(label + " is a variable with an initial value");
+            warnings.add(label, "variable with an initial value");
         }
-        Quantization q = readQuantization(label, tensor.quantization(), type, shape);
+        Quantization q = readQuantization(label, tensor.quantization(), type, shape, data != null);
         return new TensorInfo(t, name == null ? "" : name, shape, signature, type, q, (int) bufferIndex, data,
                 tensor.isVariable());
     }
 
-    private Quantization readQuantization(String label, QuantizationParameters qp, DataType type, int[] shape)
-            throws ModelFormatException {
+    private Quantization readQuantization(String label, QuantizationParameters qp, DataType type, int[] shape,
+                                          boolean constant) throws ModelFormatException {
         if (qp == null) {
             return Quantization.NONE;
         }
@@ -274,6 +359,13 @@ public final class ModelReader {
             if (!Float.isFinite(s[i]) || s[i] < 0f) {
                 throw new ModelFormatException(label + ": quantization scale[" + i + "] = " + s[i] + " is not a finite non-negative number");
             }
+            if (!constant && s[i] < Float.MIN_NORMAL) {
+                // Kernels divide by activation scales and derive fixed-point multipliers from them; TFLite aborts
+                // (TFLITE_CHECK) on the multipliers a zero or subnormal scale produces. Constants may carry 0 (an
+                // all-zero filter channel), which TFLite handles.
+                throw new ModelFormatException(label + ": quantization scale[" + i + "] = " + s[i]
+                        + " is not a positive normal float; expected at least " + Float.MIN_NORMAL + " for an activation");
+            }
             checkZeroPoint(label, type, z[i], i);
         }
         int qd = qp.quantizedDimension();
@@ -282,7 +374,7 @@ public final class ModelReader {
                 // person_detect.tflite: per-channel bias vectors carry the filter's quantized_dimension (3). A rank-1
                 // tensor has one axis, so the intent is unambiguous. Stock TFLite refuses the model; edgert accepts
                 // it and says so.
-                warnings.add(label + ": quantized_dimension " + qd + " is outside the tensor's rank 1; using axis 0");
+                warnings.add(label, "per-channel quantized_dimension " + qd + " is outside the tensor's rank 1; using axis 0");
                 qd = 0;
             }
             if (qd < 0 || qd >= shape.length) {
@@ -298,7 +390,7 @@ public final class ModelReader {
         if (qd != 0 && (qd < 0 || qd >= Math.max(shape.length, 1))) {
             // person_detect.tflite: per-tensor parameters with a stray quantized_dimension. Harmless: one scale
             // applies to the whole tensor. Stock TFLite refuses the model; edgert accepts it and says so.
-            warnings.add(label + ": per-tensor quantization carries quantized_dimension " + qd
+            warnings.add(label, "per-tensor quantization carries quantized_dimension " + qd
                     + " outside the tensor's rank " + shape.length + "; ignored");
             qd = 0;
         }
@@ -350,17 +442,6 @@ public final class ModelReader {
                     + " does not fit in the " + size + "-byte file");
         }
         return length;
-    }
-
-    private void checkTable(ByteBuffer bb, int tablePos, String what) throws ModelFormatException {
-        int vtable = tablePos - bb.getInt(tablePos);
-        if (vtable < 0 || vtable > size - 4) {
-            throw new ModelFormatException(what + ": vtable offset outside the file", tablePos);
-        }
-        int vtableSize = Short.toUnsignedInt(bb.getShort(vtable));
-        if (vtable + vtableSize > size || vtableSize < 4) {
-            throw new ModelFormatException(what + ": vtable of " + vtableSize + " bytes does not fit", vtable);
-        }
     }
 
     private static long saturatingMultiply(long a, long b) {

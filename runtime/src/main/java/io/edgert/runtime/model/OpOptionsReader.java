@@ -5,10 +5,12 @@ import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.AddOptions;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.BuiltinOptions;
+import org.tensorflow.lite.schema.CallOnceOptions;
 import org.tensorflow.lite.schema.ConcatenationOptions;
 import org.tensorflow.lite.schema.Conv2DOptions;
 import org.tensorflow.lite.schema.DepthwiseConv2DOptions;
 import org.tensorflow.lite.schema.FullyConnectedOptions;
+import org.tensorflow.lite.schema.IfOptions;
 import org.tensorflow.lite.schema.LeakyReluOptions;
 import org.tensorflow.lite.schema.MulOptions;
 import org.tensorflow.lite.schema.Operator;
@@ -20,6 +22,7 @@ import org.tensorflow.lite.schema.SoftmaxOptions;
 import org.tensorflow.lite.schema.SqueezeOptions;
 import org.tensorflow.lite.schema.StridedSliceOptions;
 import org.tensorflow.lite.schema.SubOptions;
+import org.tensorflow.lite.schema.WhileOptions;
 
 /**
  * Turns the builtin options table of an operator into {@link OpAttributes}, for the operators edgert's planner,
@@ -31,7 +34,6 @@ final class OpOptionsReader {
     }
 
     static OpAttributes read(String label, int code, Operator op) throws ModelFormatException {
-        byte type = op.builtinOptionsType();
         OpAttributes.Builder b = new OpAttributes.Builder();
         switch (code) {
             case BuiltinOperator.CONV_2D -> {
@@ -144,6 +146,25 @@ final class OpOptionsReader {
                     b.put("begin_mask", o.beginMask()).put("end_mask", o.endMask()).put("ellipsis_mask", o.ellipsisMask())
                             .put("new_axis_mask", o.newAxisMask()).put("shrink_axis_mask", o.shrinkAxisMask())
                             .put("offset", o.offset());
+                }
+            }
+            case BuiltinOperator.IF -> {
+                IfOptions o = (IfOptions) options(label, op, BuiltinOptions.IfOptions, new IfOptions());
+                if (o != null) {
+                    b.put("then_subgraph_index", o.thenSubgraphIndex()).put("else_subgraph_index", o.elseSubgraphIndex());
+                }
+            }
+            case BuiltinOperator.WHILE -> {
+                WhileOptions o = (WhileOptions) options(label, op, BuiltinOptions.WhileOptions, new WhileOptions());
+                if (o != null) {
+                    b.put("cond_subgraph_index", o.condSubgraphIndex()).put("body_subgraph_index", o.bodySubgraphIndex());
+                }
+            }
+            case BuiltinOperator.CALL_ONCE -> {
+                CallOnceOptions o = (CallOnceOptions) options(label, op, BuiltinOptions.CallOnceOptions,
+                        new CallOnceOptions());
+                if (o != null) {
+                    b.put("init_subgraph_index", o.initSubgraphIndex());
                 }
             }
             case BuiltinOperator.LEAKY_RELU -> {

@@ -1,21 +1,31 @@
 package io.edgert.runtime.model;
 
+import io.edgert.runtime.DataType;
+import io.edgert.runtime.EdgertException;
 import io.edgert.runtime.Model;
 import io.edgert.testing.SharedFiles;
+import io.edgert.testing.TfliteRunner;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every shared model loads, exposes its graph, and survives {@link ModelWriter} with identical tensors and ops. */
+/**
+ * Every shared model loads, exposes its graph, and survives {@link ModelWriter} with identical tensors and ops, and
+ * the written copy computes the same outputs in TFLite.
+ */
 class RealModelRoundTripTest {
 
     static List<Path> models() {
@@ -41,7 +51,40 @@ class RealModelRoundTripTest {
                     assertSameGraph(original.subgraph(s), copy.subgraph(s), path.getFileName() + " subgraph " + s);
                 }
                 assertEquals(original.warnings(), copy.warnings());
+                assertSameResults(original, copy, path.getFileName().toString());
             }
+        }
+    }
+
+    /**
+     * The written copy runs in TFLite's builtin kernels exactly like the original (same inputs, bit-identical
+     * outputs), or is refused exactly like it (person_detect, the custom-op model).
+     */
+    private static void assertSameResults(Model original, Model copy, String name) throws Exception {
+        byte[][] inputs = new byte[original.inputCount()][];
+        Random rnd = new Random(name.hashCode());
+        for (int i = 0; i < inputs.length; i++) {
+            TensorInfo t = original.input(i);
+            ByteBuffer b = ByteBuffer.allocate((int) t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                if (t.dataType() == DataType.FLOAT32) {
+                    b.putFloat(rnd.nextFloat() * 2 - 1);
+                } else {
+                    b.put((byte) rnd.nextInt());
+                }
+            }
+            inputs[i] = b.array();
+        }
+        byte[][] expected;
+        try {
+            expected = TfliteRunner.runBytes(original, "tflite-ref", inputs);
+        } catch (EdgertException refused) {
+            assertThrows(EdgertException.class, () -> TfliteRunner.runBytes(copy, "tflite-ref", inputs), name);
+            return;
+        }
+        byte[][] got = TfliteRunner.runBytes(copy, "tflite-ref", inputs);
+        for (int o = 0; o < expected.length; o++) {
+            assertArrayEquals(expected[o], got[o], name + " output " + o);
         }
     }
 
