@@ -9,11 +9,13 @@ public interface Backend {
     /** The name users select it by: {@code tflite}, {@code tflite-ref}, {@code native}, {@code cuda}. */
     String name();
 
-    /** Whether it can run on this machine (native libraries load, device present). Never throws. */
-    boolean isAvailable();
-
-    /** Why {@link #isAvailable()} is false, or null. */
+    /** Why it cannot run on this machine (native library missing, no device), or null when it can. Never throws. */
     String unavailableReason();
+
+    /** Whether it can run on this machine. */
+    default boolean isAvailable() {
+        return unavailableReason() == null;
+    }
 
     /** Prepares the model for execution. Throws {@link io.edgert.runtime.UnsupportedOpException} for ops it can't run. */
     BackendSession open(Model model, Session.Options options) throws EdgertException;

@@ -28,11 +28,6 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
-    public boolean isAvailable() {
-        return ensureLoaded();
-    }
-
-    @Override
     public String unavailableReason() {
         return ensureLoaded() ? null : loadError;
     }

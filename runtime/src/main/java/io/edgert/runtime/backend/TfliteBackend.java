@@ -36,11 +36,6 @@ final class TfliteBackend implements Backend {
     }
 
     @Override
-    public boolean isAvailable() {
-        return ensureLoaded();
-    }
-
-    @Override
     public String unavailableReason() {
         return ensureLoaded() ? null : loadError;
     }
