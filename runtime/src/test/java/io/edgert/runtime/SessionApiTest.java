@@ -21,7 +21,7 @@ class SessionApiTest {
     @Test
     void useAfterCloseThrowsIllegalState() throws Exception {
         Path p = SharedFiles.model("mlperf-tiny/ad01_int8.tflite");
-        for (String backend : new String[] {"tflite", "tflite-ref"}) {
+        for (String backend : new String[] {"tflite", "tflite-ref", "native"}) {
             Session s = open(p, backend);
             Tensor in = s.input(0);
             s.close();
@@ -35,9 +35,10 @@ class SessionApiTest {
         }
     }
 
-    @Test
-    void wrongSizesAndTypesAreRejectedWithExpectedAndGot() throws Exception {
-        try (Session s = open(SharedFiles.model("mlperf-tiny/kws_ref_model.tflite"), "tflite")) {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tflite", "native"})
+    void wrongSizesAndTypesAreRejectedWithExpectedAndGot(String backend) throws Exception {
+        try (Session s = open(SharedFiles.model("mlperf-tiny/kws_ref_model.tflite"), backend)) {
             Tensor in = s.input(0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> in.putBytes(new byte[10]));
             assertTrue(e.getMessage().contains("expected 490") && e.getMessage().contains("got 10"), e.getMessage());
@@ -81,7 +82,7 @@ class SessionApiTest {
     @Test
     void batchDimensionResizesAndRunsPerSample() throws Exception {
         Path p = SharedFiles.model("mlperf-tiny/vww_96_int8.tflite");
-        for (String backend : new String[] {"tflite", "tflite-ref"}) {
+        for (String backend : new String[] {"tflite", "tflite-ref", "native"}) {
             try (Session single = open(p, backend); Session batched = open(p, backend)) {
                 byte[] a = random(96 * 96 * 3, 1);
                 byte[] b = random(96 * 96 * 3, 2);
