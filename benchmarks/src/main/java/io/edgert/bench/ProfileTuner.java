@@ -30,13 +30,16 @@ import java.util.Set;
  *
  * <p>Rules: a variant is timed as the only entry of its op type's list (other op types keep the base profile's
  * choices), by the per-op times the native plan records, median over the runs, summed over the model's ops of that
- * type. A variant whose model outputs differ from the base profile's on the same seeded inputs is rejected: tuning
- * makes a model faster, never different (the {@code _lut16} softmax, for one, rounds otherwise). Op types with one
+ * type. A variant whose model outputs differ from the base profile's on the same {@value #CHECK_INPUTS} seeded
+ * inputs is rejected: tuning makes a model faster, never different (the {@code _lut16} softmax, for one, may round
+ * otherwise). Op types with one
  * eligible variant keep it untimed. Among thread counts the fewest within {@value #THREAD_TOLERANCE} of the fastest
  * wins, so noise never buys threads.
  */
 public final class ProfileTuner {
     static final double THREAD_TOLERANCE = 0.03;
+    /** Seeded random inputs a candidate's outputs must reproduce bit for bit. */
+    static final int CHECK_INPUTS = 3;
     private final int warmup;
     private final int runs;
     private final long seed = 1;
@@ -129,14 +132,17 @@ public final class ProfileTuner {
         return Session.Options.defaults().backend(NativeBackend.NAME).threads(threads).profile(p);
     }
 
+    /** The model's outputs for {@value #CHECK_INPUTS} seeded random inputs, concatenated per input. */
     private byte[][] outputs(Model model, Session.Options o) throws EdgertException {
         try (Session s = model.newSession(o)) {
-            RandomInputs.fill(s, seed);
-            s.run();
-            byte[][] r = new byte[s.outputCount()][];
-            for (int i = 0; i < r.length; i++) {
-                Tensor t = s.output(i);
-                r[i] = t.getBytes();
+            byte[][] r = new byte[CHECK_INPUTS * s.outputCount()][];
+            for (int k = 0; k < CHECK_INPUTS; k++) {
+                RandomInputs.fill(s, seed + k);
+                s.run();
+                for (int i = 0; i < s.outputCount(); i++) {
+                    Tensor t = s.output(i);
+                    r[k * s.outputCount() + i] = t.getBytes();
+                }
             }
             return r;
         }
