@@ -282,8 +282,11 @@ public final class Profiles {
         return new ProfileMatch(p, how, met, Map.of());
     }
 
-    /** The most specific built-in or user profile matching {@code d}; there is always one per supported arch. */
-    public static ProfileMatch match(Device d) throws EdgertException {
+    /**
+     * The most specific built-in or user profile matching {@code d} (every x86_64 and arm64 device matches a generic
+     * one); on other architectures a "none" profile that leaves every choice to the native registry.
+     */
+    public static ProfileMatch match(Device d) {
         List<String> errors = new ArrayList<>();
         List<DeviceProfile> candidates = new ArrayList<>(builtIns());
         candidates.addAll(userProfiles(errors));
@@ -294,7 +297,7 @@ public final class Profiles {
     }
 
     /** The most specific of {@code candidates} matching {@code d}, with why the others lost. */
-    public static ProfileMatch match(Device d, List<DeviceProfile> candidates) throws EdgertException {
+    public static ProfileMatch match(Device d, List<DeviceProfile> candidates) {
         DeviceProfile best = null;
         List<String> bestMet = null;
         Map<String, String> others = new LinkedHashMap<>();
@@ -314,8 +317,9 @@ public final class Profiles {
             }
         }
         if (best == null) {
-            throw new EdgertException("no device profile matches this device (arch " + d.arch() + ", features "
-                    + String.join(" ", d.featureList()) + "); force one with --profile");
+            // An architecture without profiles (riscv64...) still runs: the registry's own order decides.
+            return new ProfileMatch(none(d), "fallback", List.of("no profile matches arch " + d.arch()
+                    + "; the native registry's best-first order decides every op"), others);
         }
         for (DeviceProfile p : candidates) {
             if (matching.containsKey(p.id()) && p != best) {
@@ -325,6 +329,15 @@ public final class Profiles {
         List<String> why = new ArrayList<>(bestMet);
         why.add("most specific of " + matching.size() + " matching (" + specificity(best) + ")");
         return new ProfileMatch(best, "detected", why, others);
+    }
+
+    /** What a device no profile matches gets: no kernel preferences (registry order), one thread. */
+    static DeviceProfile none(Device d) {
+        return new DeviceProfile("none", "No device profile matches this device.",
+                "Without a profile the native registry's best-first order picks each kernel.", null,
+                new DeviceProfile.Match(d.arch(), List.of(), null, null, -1, List.of(), 1, -1, null),
+                new DeviceProfile.Choices(Map.of(), null, null, null, null, null), List.of("none"), "fallback",
+                Map.of());
     }
 
     /** Larger is more specific; ties broken toward the alphabetically first id (which compares larger here). */

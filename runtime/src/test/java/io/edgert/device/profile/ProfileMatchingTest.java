@@ -128,6 +128,18 @@ class ProfileMatchingTest {
     }
 
     @Test
+    void anArchitectureWithoutProfilesFallsBackToTheRegistryOrder() {
+        Device riscv = new Device("Linux 6.6", "riscv64", Devices.plainX86().cpu(), java.util.Set.of(), "native", 4, 4,
+                List.of(), List.of(), io.edgert.device.MemoryInfo.UNKNOWN, Devices.NO_CUDA);
+        ProfileMatch m = Profiles.match(riscv, Profiles.builtIns());
+        assertEquals("none", m.profile().id());
+        assertEquals("fallback", m.how());
+        assertTrue(m.profile().choices().kernels().isEmpty());
+        assertEquals(1, Profiles.threads(m.profile(), riscv));
+        assertEquals(Profiles.builtIns().size(), m.others().size());
+    }
+
+    @Test
     void thisMachineGetsTheAvx512VnniProfile() throws EdgertException {
         Device d = Device.detect();
         assumeTrue(d.arch().equals("x86_64") && d.hasFeature("avx512vnni") && !d.cuda().usable(),
