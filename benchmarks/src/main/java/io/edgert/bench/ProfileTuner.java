@@ -29,15 +29,14 @@ import java.util.Set;
  * {@code extends} the base one with the measured order, keyed by {@link Profiles#fingerprint} (like a timing cache).
  *
  * <p>Rules: a variant is timed as the only entry of its op type's list (other op types keep the base profile's
- * choices), by the per-op times the native plan records, median over the runs, summed over the model's ops of that
- * type. A variant whose model outputs differ from the base profile's on the same {@value #CHECK_INPUTS} seeded
- * inputs is rejected: tuning makes a model faster, never different (the {@code _lut16} softmax, for one, may round
- * otherwise). Op types with one
- * eligible variant keep it untimed. Among thread counts the fewest within {@value #THREAD_TOLERANCE} of the fastest
- * wins, so noise never buys threads.
+ * choices), by the per-op times the native plan records, summed over the model's ops of that type, median over
+ * runs that go round-robin over the candidates. A variant whose model outputs differ from the base profile's on the
+ * same {@value #CHECK_INPUTS} seeded inputs is rejected: tuning makes a model faster, never different (the
+ * {@code _lut16} softmax, for one, may round otherwise). Op types with one eligible variant keep it untimed. Among
+ * thread counts the fewest within {@value #THREAD_TOLERANCE} of the fastest wins, so noise never buys threads.
  */
 public final class ProfileTuner {
-    static final double THREAD_TOLERANCE = 0.03;
+    static final double THREAD_TOLERANCE = 0.10;
     /** Seeded random inputs a candidate's outputs must reproduce bit for bit. */
     static final int CHECK_INPUTS = 3;
     private final int warmup;
@@ -53,12 +52,13 @@ public final class ProfileTuner {
     }
 
     /** What tuning found; {@link #document()} is the tuned profile. */
-    public record Result(DeviceProfile base, Map<String, List<String>> kernels, Map<String, Map<String, Double>> opTypeMicros,
-                         Map<String, String> rejected, Map<Integer, Double> threadMicros, int threads,
-                         Map<String, Object> document, List<String> log) {
+    public record Result(DeviceProfile base, Map<String, List<String>> kernels,
+                         Map<String, Map<String, Double>> opTypeMicros, Map<String, String> rejected,
+                         Map<Integer, Double> threadMicros, int threads, Map<String, Object> document,
+                         List<String> log) {
     }
 
-    /** Tunes {@code model} starting from {@code base} (built-in or user-directory profile, so the result can extend it). */
+    /** Tunes {@code model} from {@code base} (a built-in or user-directory profile, so the result can extend it). */
     public Result tune(Model model, String modelName, DeviceProfile base, Device device) throws EdgertException {
         List<String> log = new ArrayList<>();
         Session.Options baseOptions = options(base, 1);
@@ -81,7 +81,8 @@ public final class ProfileTuner {
                         + ", nothing to time");
                 continue;
             }
-            Map<String, Double> times = new LinkedHashMap<>();
+            List<String> kept = new ArrayList<>();
+            List<Session.Options> trials = new ArrayList<>();
             for (String v : variants) {
                 DeviceProfile trial = base.withChoices(base.choices().withKernels(type, List.of(v)));
                 Session.Options o = options(trial, 1);
@@ -90,9 +91,14 @@ public final class ProfileTuner {
                     log.add(type + ": " + v + " rejected: outputs differ");
                     continue;
                 }
-                double us = opTypeMicros(model, o, type);
-                times.put(v, us);
-                log.add(String.format(Locale.ROOT, "%s: %s %.1f us", type, v, us));
+                kept.add(v);
+                trials.add(o);
+            }
+            double[] us = interleaved(model, trials, type);
+            Map<String, Double> times = new LinkedHashMap<>();
+            for (int k = 0; k < kept.size(); k++) {
+                times.put(kept.get(k), us[k]);
+                log.add(String.format(Locale.ROOT, "%s: %s %.1f us", type, kept.get(k), us[k]));
             }
             List<String> order = new ArrayList<>(times.keySet());
             order.sort(Comparator.comparingDouble(times::get));
@@ -111,8 +117,14 @@ public final class ProfileTuner {
             counts.add(t);
         }
         counts.add(Math.max(1, device.availableCpus()));
+        List<Session.Options> byThreads = new ArrayList<>();
         for (int t : counts) {
-            threadMicros.put(t, modelMicros(model, options(tuned, t)));
+            byThreads.add(options(tuned, t));
+        }
+        double[] wall = interleaved(model, byThreads, null);
+        int k = 0;
+        for (int t : counts) {
+            threadMicros.put(t, wall[k++]);
         }
         double best = threadMicros.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
         int threads = 1;
@@ -148,43 +160,51 @@ public final class ProfileTuner {
         }
     }
 
-    /** Median over the runs of the summed per-op time of ops of {@code type}, in microseconds. */
-    private double opTypeMicros(Model model, Session.Options o, String type) throws EdgertException {
-        try (Session s = model.newSession(o.opTiming(true))) {
-            RandomInputs.fill(s, seed);
-            List<OpInfo> ops = model.operators();
-            for (int i = 0; i < warmup; i++) {
-                s.run();
-            }
-            long[] samples = new long[runs];
-            for (int r = 0; r < runs; r++) {
-                s.run();
-                long[] t = s.lastOpTimesNanos();
-                long sum = 0;
-                for (int i = 0; i < ops.size() && i < t.length; i++) {
-                    if (ops.get(i).type().equals(type)) {
-                        sum += t[i];
-                    }
+    /**
+     * Medians, in microseconds, of one session per options: the summed per-op time of the ops of {@code type}, or
+     * the whole inference when {@code type} is null. Runs go round-robin over the sessions (as {@link ModelBench})
+     * so machine noise hits every candidate alike.
+     */
+    private double[] interleaved(Model model, List<Session.Options> options, String type) throws EdgertException {
+        List<Session> sessions = new ArrayList<>();
+        try {
+            for (Session.Options o : options) {
+                Session s = model.newSession(type != null ? o.opTiming(true) : o);
+                sessions.add(s);
+                RandomInputs.fill(s, seed);
+                for (int i = 0; i < warmup; i++) {
+                    s.run();
                 }
-                samples[r] = sum;
             }
-            return median(samples) / 1e3;
-        }
-    }
-
-    private double modelMicros(Model model, Session.Options o) throws EdgertException {
-        try (Session s = model.newSession(o)) {
-            RandomInputs.fill(s, seed);
-            for (int i = 0; i < warmup; i++) {
-                s.run();
-            }
-            long[] samples = new long[runs];
+            List<OpInfo> ops = model.operators();
+            long[][] samples = new long[sessions.size()][runs];
             for (int r = 0; r < runs; r++) {
-                long t0 = System.nanoTime();
-                s.run();
-                samples[r] = System.nanoTime() - t0;
+                for (int k = 0; k < sessions.size(); k++) {
+                    Session s = sessions.get(k);
+                    long t0 = System.nanoTime();
+                    s.run();
+                    long wall = System.nanoTime() - t0;
+                    if (type == null) {
+                        samples[k][r] = wall;
+                        continue;
+                    }
+                    long[] t = s.lastOpTimesNanos();
+                    long sum = 0;
+                    for (int i = 0; i < ops.size() && i < t.length; i++) {
+                        if (ops.get(i).type().equals(type)) {
+                            sum += t[i];
+                        }
+                    }
+                    samples[k][r] = sum;
+                }
             }
-            return median(samples) / 1e3;
+            double[] r = new double[sessions.size()];
+            for (int k = 0; k < r.length; k++) {
+                r[k] = median(samples[k]) / 1e3;
+            }
+            return r;
+        } finally {
+            sessions.forEach(Session::close);
         }
     }
 
