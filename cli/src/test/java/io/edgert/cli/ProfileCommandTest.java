@@ -125,6 +125,20 @@ class ProfileCommandTest {
     }
 
     @Test
+    void tuneRejectsAVariantThatChangesTheOutputs() throws Exception {
+        // MobileNet v1 is uint8 with a 1001-class softmax: the uint16-LUT softmax rounds some outputs otherwise.
+        Path out = userDir.resolve("elsewhere").resolve("m.json");
+        CliResult r = CliResult.run("tune", SharedFiles.model("coral/mobilenet_v1_0.25_128_quant.tflite"), "-o", out,
+                "-n", "2", "--warmup", "0");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("SOFTMAX: softmax_qu8_lut16_ref rejected: outputs differ"), r.out());
+        DeviceProfile t = Profiles.load(out);
+        assertTrue(((java.util.Map<?, ?>) t.tuning().get("rejected")).containsKey("softmax_qu8_lut16_ref"));
+        assertEquals("softmax_qu8_ref", t.kernelsFor("SOFTMAX").get(0));
+        assertTrue(!t.kernelsFor("SOFTMAX").contains("softmax_qu8_lut16_ref"), t.kernelsFor("SOFTMAX").toString());
+    }
+
+    @Test
     void tuneToAFileElsewhereIsUsedThroughProfile() throws Exception {
         Path out = userDir.resolve("elsewhere").resolve("t.json");
         CliResult r = CliResult.run("tune", SharedFiles.model(VWW), "-o", out, "-n", "2", "--warmup", "0",
