@@ -45,6 +45,27 @@ class ProfileKernelSelectionTest {
         }
     }
 
+    /**
+     * A compiled SIMD variant that no built-in profile of its architecture lists would never run where a profile
+     * lists the op (its {@code _ref} entry wins): when faster kernels land, their ids go into the profiles too.
+     */
+    @Test
+    void everyCompiledNonRefVariantIsListedByABuiltInProfile() {
+        String arch = io.edgert.device.Device.normalizeArch(System.getProperty("os.arch"));
+        List<String> unlisted = new ArrayList<>();
+        for (String id : NativeBackend.kernelIds()) {
+            if (id.endsWith("_ref")) {
+                continue;
+            }
+            boolean listed = Profiles.builtIns().stream().filter(p -> p.match().arch().equals(arch))
+                    .anyMatch(p -> p.choices().kernels().values().stream().anyMatch(l -> l.contains(id)));
+            if (!listed) {
+                unlisted.add(id);
+            }
+        }
+        assertEquals(List.of(), unlisted, "compiled variants no " + arch + " profile prefers");
+    }
+
     @Test
     void eachProfileGetsItsFirstEligibleVariantPerOp() throws Exception {
         try (Model model = Model.load(SharedFiles.model(VWW))) {
