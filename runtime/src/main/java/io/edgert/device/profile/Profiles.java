@@ -106,7 +106,13 @@ public final class Profiles {
             if (in == null) {
                 throw new IOException("missing resource " + RESOURCES + name);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // InputStream.readAllBytes needs Android API 33; this loop runs everywhere.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                bytes.write(buf, 0, n);
+            }
+            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
         }
     }
 
