@@ -164,4 +164,15 @@ int edgert_kernel_cpu_supported(int i) {
   return (edgert_cpu_features() & v.cpu_required) == v.cpu_required ? 1 : 0;
 }
 
+int edgert_kernel_check(const char* kernel_id, int builtin_code, int in_dtype, int out_dtype, int requant_mode) {
+  const edgert::KernelVariant* v = edgert::FindKernel(kernel_id);
+  if (v == nullptr) return EDGERT_KERNEL_NOT_COMPILED;
+  if (!edgert::KernelMatches(*v, builtin_code, in_dtype, out_dtype)) return EDGERT_KERNEL_WRONG_OP;
+  if (!edgert::KernelEnabled(*v)) return EDGERT_KERNEL_CPU_UNSUPPORTED;
+  if (requant_mode < 0 || requant_mode > 31 || (v->requant_modes & (1u << requant_mode)) == 0) {
+    return EDGERT_KERNEL_NO_REQUANT_MODE;
+  }
+  return EDGERT_KERNEL_OK;
+}
+
 }  // extern "C"

@@ -110,6 +110,16 @@ int edgert_kernel_builtin(int i);
 // 1 when this CPU can run variant i (ref variants: always).
 int edgert_kernel_cpu_supported(int i);
 
+// Whether the variant named kernel_id could run an op with this builtin code, input/output dtype (TFLite codes of
+// inputs[0] and outputs[0]) and requant mode (EDGERT_REQUANT_*, after the per-op override), as prepare would decide:
+// EDGERT_KERNEL_OK, or why not. Device profiles and `edgert tune` ask this before choosing a variant per op.
+#define EDGERT_KERNEL_OK 0
+#define EDGERT_KERNEL_NOT_COMPILED 1   // no variant with this id in this library
+#define EDGERT_KERNEL_WRONG_OP 2       // implements another op or other dtypes
+#define EDGERT_KERNEL_CPU_UNSUPPORTED 3  // this CPU lacks its ISA, or EDGERT_ISA excludes it
+#define EDGERT_KERNEL_NO_REQUANT_MODE 4  // does not implement requant_mode
+int edgert_kernel_check(const char* kernel_id, int builtin_code, int in_dtype, int out_dtype, int requant_mode);
+
 // ---- CPU features (x86: CPUID; arm64: getauxval(AT_HWCAP)); bits below ----
 #define EDGERT_CPU_SSE41 (1ull << 0)
 #define EDGERT_CPU_AVX2 (1ull << 1)

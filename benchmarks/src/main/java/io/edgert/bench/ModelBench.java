@@ -38,6 +38,27 @@ public final class ModelBench {
         this.seed = seed;
     }
 
+    /**
+     * Session options for one backend entry: a backend name, optionally followed by {@code @} and a device profile
+     * id or file ({@code native@x86_64-avx2}, {@code native@tuned.json}), so one run can compare profiles side by
+     * side; without {@code @} the entry uses {@code defaultProfile} (null: the detected one).
+     */
+    public static Session.Options options(String entry, int threads, String defaultProfile) {
+        int at = entry.indexOf('@');
+        String backend = at < 0 ? entry : entry.substring(0, at);
+        String profile = at < 0 ? defaultProfile : entry.substring(at + 1);
+        Session.Options o = Session.Options.defaults().backend(backend).threads(threads);
+        return profile == null ? o : o.profile(profile);
+    }
+
+    private String defaultProfile;
+
+    /** The device profile (id or file) for entries without {@code @profile}; null = detected. */
+    public ModelBench profile(String idOrPath) {
+        this.defaultProfile = idOrPath;
+        return this;
+    }
+
     public List<BenchResult> run(Model model, String label, List<String> backends) {
         Map<String, Session> sessions = new LinkedHashMap<>();
         Map<String, long[]> init = new LinkedHashMap<>();
@@ -47,7 +68,7 @@ public final class ModelBench {
             for (String b : backends) {
                 long t0 = System.nanoTime();
                 try {
-                    Session s = model.newSession(Session.Options.defaults().backend(b).threads(threads));
+                    Session s = model.newSession(options(b, threads, defaultProfile));
                     long t1 = System.nanoTime();
                     fillInputs(s, seed);
                     s.run();

@@ -34,7 +34,7 @@ public final class OpProfile {
     public static List<OpProfile> forBackends(Model model, List<String> backends, int threads, int runs) {
         List<OpProfile> r = new ArrayList<>();
         for (String b : backends) {
-            try (Session s = model.newSession(Session.Options.defaults().backend(b).threads(threads).opTiming(true))) {
+            try (Session s = model.newSession(ModelBench.options(b, threads, null).opTiming(true))) {
                 io.edgert.runtime.io.RandomInputs.fill(s, 1);
                 s.run();
                 if (s.lastOpTimesNanos() == null) {

@@ -43,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
     List<Path> models;
 
     @Option(names = {"-b", "--backends"}, split = ",", defaultValue = "native,tflite,tflite-ref",
-            description = "backends, the first is the baseline of the ratios (default: ${DEFAULT-VALUE})")
+            description = "backends, the first is the baseline of the ratios; BACKEND@PROFILE picks a device profile "
+                    + "per entry (default: ${DEFAULT-VALUE})")
     List<String> backends;
 
     @Option(names = {"-t", "--threads"}, defaultValue = "1", description = "threads (default: ${DEFAULT-VALUE})")
@@ -69,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "per-op time table on backends that record it (native)")
     boolean profile;
 
+    @Option(names = {"--device-profile", "--profile-file"}, paramLabel = "ID|FILE",
+            description = "device profile (id or JSON file) for every backend entry without its own '@ID|FILE' "
+                    + "(as in -b native@x86_64-generic,native@tuned.json); default: the detected one")
+    String deviceProfile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -77,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0 || threads < 1 || seconds < 0) {
             throw CliException.badInput("expected --runs >= 1, --warmup >= 0, --threads >= 1 and --seconds >= 0");
         }
-        ModelBench bench = new ModelBench(warmup, runs, seconds, threads, 1);
+        ModelBench bench = new ModelBench(warmup, runs, seconds, threads, 1).profile(deviceProfile);
         List<BenchResult> all = new ArrayList<>();
         for (Path p : models) {
             try (Model model = Model.load(p)) {

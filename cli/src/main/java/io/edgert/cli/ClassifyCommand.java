@@ -44,6 +44,10 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "backend: tflite, tflite-ref, auto (default: ${DEFAULT-VALUE})")
     String backend;
 
+    @Option(names = {"--profile", "--device-profile"}, paramLabel = "ID|FILE",
+            description = "device profile id or JSON file instead of the detected one (see: edgert profile)")
+    String profile;
+
     @Option(names = "--mean", description = "normalization: float = (pixel - mean) / std (float32 default 127.5)")
     Float mean;
 
@@ -60,7 +64,7 @@ final class ClassifyCommand implements Callable<Integer> {
         Labels labels = labelsPath == null ? Labels.none() : Labels.read(labelsPath);
         RgbImage image = Images.read(imagePath);
         try (Model model = Model.load(modelPath);
-             Session session = model.newSession(Session.Options.defaults().backend(backend))) {
+             Session session = model.newSession(Session.Options.defaults().backend(backend).profile(profile))) {
             if (session.inputCount() != 1) {
                 throw CliException.badInput("expected a model with one image input, got " + session.inputCount()
                         + " inputs");

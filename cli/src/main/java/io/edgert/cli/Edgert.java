@@ -13,7 +13,8 @@ import java.util.Properties;
 @Command(name = "edgert", mixinStandardHelpOptions = true, versionProvider = Edgert.Version.class,
         description = "Runs int8 TensorFlow Lite models on edge devices.",
         subcommands = {InfoCommand.class, InspectCommand.class, RunCommand.class, ClassifyCommand.class,
-                DemoCommand.class, BenchCommand.class, QuantizeCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ProfileCommand.class, TuneCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Edgert implements Runnable {
     @Spec
     CommandSpec spec;

@@ -40,6 +40,10 @@ final class InspectCommand implements Callable<Integer> {
             + "activation sizes and against TFLite's arena")
     boolean plan;
 
+    @Option(names = {"--profile", "--device-profile"}, paramLabel = "ID|FILE",
+            description = "with --plan: plan with this device profile (id or JSON file) instead of the detected one")
+    String profile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -69,7 +73,7 @@ final class InspectCommand implements Callable<Integer> {
     List<InspectSection> sections(Model model) {
         List<InspectSection> sections = new ArrayList<>();
         if (plan) {
-            sections.add(PlanSection.of(model));
+            sections.add(PlanSection.of(model, profile));
         }
         return sections;
     }

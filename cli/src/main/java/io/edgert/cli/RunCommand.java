@@ -36,8 +36,12 @@ final class RunCommand implements Callable<Integer> {
             description = "backend: tflite, tflite-ref, auto (default: ${DEFAULT-VALUE})")
     String backend;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "1", description = "threads (default: ${DEFAULT-VALUE})")
-    int threads;
+    @Option(names = {"-t", "--threads"}, description = "threads (default: the device profile's choice)")
+    Integer threads;
+
+    @Option(names = {"--profile", "--device-profile"}, paramLabel = "ID|FILE",
+            description = "device profile id or JSON file instead of the detected one (see: edgert profile)")
+    String profile;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE.npy",
             description = "one .npy per model input, in input order; float32 is quantized for quantized inputs")
@@ -53,17 +57,29 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--float-outputs", description = "write dequantized float32 outputs instead of raw ones")
     boolean floatOutputs;
 
+    private Session.Options options() {
+        Session.Options o = Session.Options.defaults().backend(backend).profile(profile);
+        if (threads != null) {
+            if (threads < 1) {
+                throw CliException.badInput("--threads must be at least 1, got " + threads);
+            }
+            o.threads(threads);
+        }
+        return o;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (Model model = Model.load(modelPath);
-             Session session = model.newSession(Session.Options.defaults().backend(backend).threads(threads))) {
+             Session session = model.newSession(options())) {
+            int threads = session.options().threads();
             if (!inputs.isEmpty() && inputs.size() != session.inputCount()) {
                 throw CliException.badInput("expected " + session.inputCount() + " --input file"
                         + (session.inputCount() == 1 ? "" : "s") + " (one per model input), got " + inputs.size());
             }
-            out.printf("model    %s on %s, %d thread%s%n", modelPath, session.backendName(), threads,
-                    threads == 1 ? "" : "s");
+            out.printf("model    %s on %s, %d thread%s, profile %s%n", modelPath, session.backendName(), threads,
+                    threads == 1 ? "" : "s", session.profileMatch().profile().id());
             Random rnd = new Random(seed);
             for (Tensor t : session.inputs()) {
                 String how = inputs.isEmpty() ? InputFeeder.random(t, rnd) + " (seed " + seed + ")"

@@ -32,16 +32,17 @@ class BuiltInProfilesTest {
     private static final String DIR = "/io/edgert/profiles/";
     /** {@code <op>_<dtype>[_<algorithm>][_<tile>]_<isa>}: fc_qs8_ref, conv2d_qs8_igemm_4x16c4_avx512vnni. */
     private static final Pattern KERNEL_ID = Pattern.compile(
-            "([a-z0-9]+)_(qs8|qu8|qc8|f32)(?:_([a-z]+))?(?:_(\\d+x\\d+(?:c\\d+)?))?_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|cuda)");
+            "([a-z0-9]+)_(qs8|qu8|qc8|f32|any)(?:_(?:qs8|qu8|f32))?(?:_([a-z][a-z0-9]*))?(?:_(\\d+x\\d+(?:c\\d+)?))?"
+                    + "_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|cuda)");
     /** The device feature each kernel ISA needs, so a profile never prefers a kernel its match does not guarantee. */
     private static final Map<String, List<String>> ISA_NEEDS = Map.of(
             "ref", List.of(), "avx2", List.of("avx2", "fma"), "avx512vnni", List.of("avx512bw", "avx512vnni"),
             "avxvnni", List.of("avxvnni"), "neon", List.of("asimd"), "neondot", List.of("dotprod"),
             "neoni8mm", List.of("i8mm"), "cuda", List.of());
     private static final Set<String> TOP = Set.of("schema_version", "id", "description", "rationale", "extends",
-            "match", "choices");
-    private static final Set<String> MATCH = Set.of("arch", "features", "cpu_vendor", "cpu_implementer", "cpu_parts",
-            "min_cores", "gpu_min_compute_capability");
+            "match", "choices", "tuning");
+    private static final Set<String> MATCH = Set.of("arch", "features", "os", "cpu_vendor", "cpu_implementer",
+            "cpu_parts", "min_cores", "gpu_min_compute_capability", "fingerprint");
     private static final Set<String> CHOICES = Set.of("kernels", "threads", "cores", "gemm_blocking",
             "arena_budget_bytes", "gpu_offload");
     private static final Set<String> FEATURES = Set.of("sse4.1", "avx2", "fma", "avx512f", "avx512bw", "avx512vl",
@@ -193,7 +194,8 @@ class BuiltInProfilesTest {
 
     @Test
     void theKernelIdPatternAcceptsDesignExamplesOnly() {
-        for (String ok : List.of("conv2d_qs8_igemm_4x16c4_avx512vnni", "dwconv_qs8_direct_neondot", "fc_qs8_ref")) {
+        for (String ok : List.of("conv2d_qs8_igemm_4x16c4_avx512vnni", "dwconv_qs8_direct_neondot", "fc_qs8_ref",
+                "softmax_qs8_lut16_ref", "quantize_f32_qs8_ref", "reshape_any_ref")) {
             assertTrue(KERNEL_ID.matcher(ok).matches(), ok);
         }
         for (String bad : List.of("conv2d_igemm_avx2", "conv2d_qs8_igemm_4x16_sse9", "CONV2D_qs8_ref", "fc_qs8")) {

@@ -103,5 +103,12 @@ public final class NativePlan {
 
     public static native int edgert_kernel_cpu_supported(int i);
 
+    /** EDGERT_KERNEL_* results of {@link #edgert_kernel_check}. */
+    public static final int KERNEL_OK = 0, KERNEL_NOT_COMPILED = 1, KERNEL_WRONG_OP = 2, KERNEL_CPU_UNSUPPORTED = 3,
+            KERNEL_NO_REQUANT_MODE = 4;
+
+    public static native int edgert_kernel_check(String kernelId, int builtinCode, int inDtype, int outDtype,
+                                                 int requantMode);
+
     public static native @Cast("uint64_t") long edgert_cpu_features();
 }

@@ -16,7 +16,7 @@ final class ArmCpuParts {
             Map.entry(0xd03, "Cortex-A53"), Map.entry(0xd04, "Cortex-A35"), Map.entry(0xd05, "Cortex-A55"),
             Map.entry(0xd07, "Cortex-A57"), Map.entry(0xd08, "Cortex-A72"), Map.entry(0xd09, "Cortex-A73"),
             Map.entry(0xd0a, "Cortex-A75"), Map.entry(0xd0b, "Cortex-A76"), Map.entry(0xd0c, "Neoverse-N1"),
-            Map.entry(0xd0d, "Cortex-A77"), Map.entry(0xd40, "Neoverse-V1"), Map.entry(0xd41, "Cortex-A78"),
+            Map.entry(0xd0d, "Cortex-A77"), Map.entry(0xd40, "Neoverse-V1"), Map.entry(0xd41, "Cortex-A78"), Map.entry(0xd42, "Cortex-A78AE"),
             Map.entry(0xd44, "Cortex-X1"), Map.entry(0xd46, "Cortex-A510"), Map.entry(0xd47, "Cortex-A710"),
             Map.entry(0xd48, "Cortex-X2"), Map.entry(0xd49, "Neoverse-N2"), Map.entry(0xd4b, "Cortex-A78C"),
             Map.entry(0xd4d, "Cortex-A715"), Map.entry(0xd4e, "Cortex-X3"), Map.entry(0xd4f, "Neoverse-V2"),

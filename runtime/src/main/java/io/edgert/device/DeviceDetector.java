@@ -73,6 +73,11 @@ public final class DeviceDetector {
             }
         }
         String os = System.getProperty("os.name", Device.UNKNOWN) + " " + System.getProperty("os.version", "");
+        // Android's runtime reports os.name "Linux"; device profiles tell it apart (match.os) by this prefix.
+        String vm = System.getProperty("java.vm.name", "") + " " + System.getProperty("java.vendor", "");
+        if (vm.contains("Dalvik") || vm.contains("Android")) {
+            os = "Android (" + os.trim() + ")";
+        }
         return new DeviceDetector(Paths.get("/"), os.trim(), Device.normalizeArch(System.getProperty("os.arch")),
                 Runtime.getRuntime().availableProcessors(), DeviceDetector::probeNative, ldPath);
     }

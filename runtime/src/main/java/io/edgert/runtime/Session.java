@@ -1,6 +1,9 @@
 package io.edgert.runtime;
 
 import io.edgert.runtime.backend.BackendSession;
+import io.edgert.device.profile.DeviceProfile;
+import io.edgert.device.profile.ProfileMatch;
+import io.edgert.device.profile.Profiles;
 import io.edgert.runtime.backend.Backends;
 
 import java.util.ArrayList;
@@ -49,7 +52,13 @@ public final class Session extends NativeResource {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         model.ensureOpen();
-        return new Session(model, Backends.open(options.backend(), model, options), options.copy());
+        Options effective = options.withResolvedProfile();
+        return new Session(model, Backends.open(effective.backend(), model, effective), effective);
+    }
+
+    /** The device profile this session was planned with, and why it was chosen. */
+    public ProfileMatch profileMatch() {
+        return options.profileMatch();
     }
 
     public Model model() {
@@ -204,9 +213,11 @@ public final class Session extends NativeResource {
     /** Session options. Mutable builder-style; a session keeps its own copy. */
     public static final class Options {
         private String backend = "auto";
-        private int threads = 1;
+        private Integer threads;
         private boolean opTiming;
         private String profile;
+        private DeviceProfile profileObject;
+        private ProfileMatch profileMatch;
         private String rounding = "tflite-ref";
 
         public static Options defaults() {
@@ -223,7 +234,10 @@ public final class Session extends NativeResource {
             return backend;
         }
 
-        /** Worker threads for one inference; default 1 (deterministic latency on small edge CPUs). */
+        /**
+         * Worker threads for one inference. Unset, a session takes the device profile's choice
+         * ({@code choices.threads}, 0 = one per selected core), or 1 when the profile does not say.
+         */
         public Options threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -232,8 +246,14 @@ public final class Session extends NativeResource {
             return this;
         }
 
+        /** The threads set (or, in a session's options, resolved from its profile); 1 when unset. */
         public int threads() {
-            return threads;
+            return threads == null ? 1 : threads;
+        }
+
+        /** Whether {@link #threads(int)} was called (so the profile's choice does not apply). */
+        public boolean threadsSet() {
+            return threads != null;
         }
 
         /** Record per-op times on backends that support it (costs a little per op). */
@@ -246,14 +266,49 @@ public final class Session extends NativeResource {
             return opTiming;
         }
 
-        /** A device profile id or JSON file path to use instead of the detected one; null to detect. */
+        /**
+         * A device profile id (built-in or in the user profile directory) or JSON file path to use instead of the
+         * detected one; null to detect (see {@link Profiles}). Kernels the device cannot run are never chosen,
+         * whatever the profile says.
+         */
         public Options profile(String idOrPath) {
             this.profile = idOrPath;
+            this.profileObject = null;
+            this.profileMatch = null;
+            return this;
+        }
+
+        /** A profile already loaded (tuning tries variants through these); overrides {@link #profile(String)}. */
+        public Options profile(DeviceProfile p) {
+            this.profileObject = Objects.requireNonNull(p, "profile");
+            this.profile = null;
+            this.profileMatch = null;
             return this;
         }
 
         public String profile() {
-            return profile;
+            return profileObject != null ? profileObject.id() : profile;
+        }
+
+        /** The profile a session resolved (null in options not yet used by a session). */
+        public ProfileMatch profileMatch() {
+            return profileMatch;
+        }
+
+        /**
+         * A copy with the profile resolved for this device (the forced one, the given object, or the most specific
+         * match) and, when threads were not set, the profile's thread count.
+         */
+        public Options withResolvedProfile() throws EdgertException {
+            Options o = copy();
+            if (o.profileMatch == null) {
+                o.profileMatch = profileObject != null ? Profiles.forced(profileObject, Profiles.device(), "given")
+                        : Profiles.resolve(profile, Profiles.device());
+            }
+            if (o.threads == null) {
+                o.threads = Profiles.threads(o.profileMatch.profile(), Profiles.device());
+            }
+            return o;
         }
 
         /**
@@ -282,12 +337,15 @@ public final class Session extends NativeResource {
             o.threads = threads;
             o.opTiming = opTiming;
             o.profile = profile;
+            o.profileObject = profileObject;
+            o.profileMatch = profileMatch;
             return o;
         }
 
         @Override
         public String toString() {
-            return "backend=" + backend + ", threads=" + threads + (profile != null ? ", profile=" + profile : "");
+            return "backend=" + backend + ", threads=" + (threads == null ? "profile" : threads)
+                    + (profile() != null ? ", profile=" + profile() : "");
         }
     }
 }

@@ -94,8 +94,19 @@ public final class NativeBackend implements Backend {
         try (NativeSession s = (NativeSession) new NativeBackend().open(model, options)) {
             List<String> types = model.operators().stream().map(OpInfo::type).toList();
             return new io.edgert.runtime.plan.PlanSummary(types, List.of(s.kernels()), s.memory().arenaBytes(),
-                    s.memory().sumOfActivationBytes(), s.packedBytes());
+                    s.memory().sumOfActivationBytes(), s.packedBytes(), s.profile().id(), s.choices());
         }
+    }
+
+    /**
+     * Per op of the model's main graph, every compiled kernel variant this device can run for it (registry order,
+     * best first), under {@code options}' rounding: the candidates {@code edgert tune} times.
+     */
+    public static List<List<String>> eligibleKernels(Model model, Session.Options options) throws EdgertException {
+        if (!ensureLoaded()) {
+            throw new EdgertException("backend 'native' is unavailable: " + loadError);
+        }
+        return NativeSession.eligibleKernels(model.graph(), options);
     }
 
     @Override

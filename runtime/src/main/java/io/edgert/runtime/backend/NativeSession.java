@@ -1,5 +1,6 @@
 package io.edgert.runtime.backend;
 
+import io.edgert.device.profile.DeviceProfile;
 import io.edgert.jni.NativePlan;
 import io.edgert.runtime.DataType;
 import io.edgert.runtime.EdgertException;
@@ -9,6 +10,7 @@ import io.edgert.runtime.UnsupportedOpException;
 import io.edgert.runtime.model.Graph;
 import io.edgert.runtime.model.OpInfo;
 import io.edgert.runtime.model.TensorInfo;
+import io.edgert.runtime.plan.KernelChoice;
 import io.edgert.runtime.plan.MemoryPlan;
 import io.edgert.runtime.plan.NativeOpParams;
 import org.bytedeco.javacpp.BytePointer;
@@ -40,6 +42,7 @@ final class NativeSession implements BackendSession {
     private LongPointer opTimes;
     private final List<Pointer> keepAlive = new ArrayList<>();
     private String[] kernels;
+    private List<KernelChoice> choices = List.of();
 
     private NativeSession(Model model, Session.Options options) {
         this.model = model;
@@ -52,7 +55,9 @@ final class NativeSession implements BackendSession {
     }
 
     static NativeSession create(Model model, Session.Options options) throws EdgertException {
-        NativeSession s = new NativeSession(model, options);
+        // Sessions resolve their profile in Session.create; summarize() and tests come here directly.
+        NativeSession s = new NativeSession(model, options.profileMatch() != null ? options
+                : options.withResolvedProfile());
         s.plan();
         return s;
     }
@@ -179,8 +184,40 @@ final class NativeSession implements BackendSession {
         return ids;
     }
 
-    private void declareOps(NativePlan.Handle h, int[] ids) throws EdgertException {
+    /** The requant mode the op's kernel must implement: the per-op override, else the plan's. */
+    private static int effectiveRequantMode(Session.Options options, OpInfo op, Graph graph) {
+        int override = opRequantMode(options, op, graph);
+        return override >= 0 ? override : requantMode(options);
+    }
+
+    private static int dtypeCode(Graph graph, int tensor) {
+        return tensor < 0 ? -1 : graph.tensors().get(tensor).dataType().tfliteCode();
+    }
+
+    /** The profile's choice for op, asking the native registry which listed variants are eligible. */
+    private static KernelChoice choose(DeviceProfile profile, Session.Options options, OpInfo op, Graph graph) {
+        int in = op.inputCount() > 0 ? op.input(0) : -1;
+        return KernelSelector.choose(profile, op.index(), op.type(), op.builtinCode(), dtypeCode(graph, in),
+                dtypeCode(graph, op.output(0)), effectiveRequantMode(options, op, graph));
+    }
+
+    /** Per op, every compiled variant eligible for it on this device (registry order): what tuning times. */
+    static List<List<String>> eligibleKernels(Graph graph, Session.Options options) {
+        List<List<String>> r = new ArrayList<>();
         for (OpInfo op : graph.operators()) {
+            int in = op.inputCount() > 0 ? op.input(0) : -1;
+            r.add(KernelSelector.eligible(op.builtinCode(), dtypeCode(graph, in), dtypeCode(graph, op.output(0)),
+                    effectiveRequantMode(options, op, graph)));
+        }
+        return r;
+    }
+
+    private void declareOps(NativePlan.Handle h, int[] ids) throws EdgertException {
+        DeviceProfile profile = options.profileMatch().profile();
+        List<KernelChoice> chosen = new ArrayList<>();
+        for (OpInfo op : graph.operators()) {
+            KernelChoice choice = choose(profile, options, op, graph);
+            chosen.add(choice);
             int[] in = Arrays.stream(op.inputs()).map(t -> t < 0 ? -1 : ids[t]).toArray();
             int[] out = Arrays.stream(op.outputs()).map(t -> ids[t]).toArray();
             NativeOpParams.Encoded p = NativeOpParams.encode(op);
@@ -189,8 +226,8 @@ final class NativeSession implements BackendSession {
                  IntPointer ints = new IntPointer(Math.max(p.ints().length, 1)).put(p.ints(), 0, p.ints().length);
                  FloatPointer floats = new FloatPointer(Math.max(p.floats().length, 1))
                          .put(p.floats(), 0, p.floats().length)) {
-                int id = NativePlan.edgert_plan_add_op(h, op.builtinCode(), null, in.length, inP, out.length, outP,
-                        p.ints().length, ints, p.floats().length, floats);
+                int id = NativePlan.edgert_plan_add_op(h, op.builtinCode(), choice.requested(), in.length, inP,
+                        out.length, outP, p.ints().length, ints, p.floats().length, floats);
                 if (id < 0) {
                     throw new UnsupportedOpException(op.type(), "backend 'native': op #" + op.index() + " "
                             + op.type() + ": " + NativePlan.edgert_plan_error(h).getString());
@@ -202,6 +239,17 @@ final class NativeSession implements BackendSession {
                 }
             }
         }
+        choices = List.copyOf(chosen);
+    }
+
+    /** How each op's kernel was chosen (execution order). */
+    List<KernelChoice> choices() {
+        return choices;
+    }
+
+    /** The device profile this plan follows. */
+    DeviceProfile profile() {
+        return options.profileMatch().profile();
     }
 
     private static <P extends Pointer> P track(List<Pointer> alive, P p) {

@@ -1,0 +1,194 @@
+package io.edgert.runtime.backend;
+
+import io.edgert.device.profile.DeviceProfile;
+import io.edgert.device.profile.Profiles;
+import io.edgert.jni.NativePlan;
+import io.edgert.runtime.EdgertException;
+import io.edgert.runtime.Model;
+import io.edgert.runtime.Session;
+import io.edgert.runtime.plan.KernelChoice;
+import io.edgert.runtime.plan.PlanSummary;
+import io.edgert.testing.SharedFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The native planner takes each op's kernel from the device profile, never one the device cannot run. */
+class ProfileKernelSelectionTest {
+    private static final String VWW = "mlperf-tiny/vww_96_int8.tflite";
+
+    @BeforeAll
+    static void nativeLoads() {
+        assumeTrue(NativeBackend.ensureLoadedForTests(), "native library not loaded");
+    }
+
+    private static PlanSummary plan(Model model, DeviceProfile p) throws EdgertException {
+        return NativeBackend.summarize(model, Session.Options.defaults().backend(NativeBackend.NAME).profile(p));
+    }
+
+    @Test
+    void everyBuiltInRefIdIsARealRegistryKernel() {
+        List<String> compiled = NativeBackend.kernelIds();
+        for (DeviceProfile p : Profiles.builtIns()) {
+            p.choices().kernels().forEach((op, ids) -> {
+                String last = ids.get(ids.size() - 1);
+                assertTrue(compiled.contains(last), p.id() + " " + op + ": " + last + " is not a registry kernel");
+            });
+        }
+    }
+
+    /**
+     * A compiled SIMD variant that no built-in profile of its architecture lists would never run where a profile
+     * lists the op (its {@code _ref} entry wins): when faster kernels land, their ids go into the profiles too.
+     */
+    @Test
+    void everyCompiledNonRefVariantIsListedByABuiltInProfile() {
+        String arch = io.edgert.device.Device.normalizeArch(System.getProperty("os.arch"));
+        List<String> unlisted = new ArrayList<>();
+        for (String id : NativeBackend.kernelIds()) {
+            if (id.endsWith("_ref")) {
+                continue;
+            }
+            boolean listed = Profiles.builtIns().stream().filter(p -> p.match().arch().equals(arch))
+                    .anyMatch(p -> p.choices().kernels().values().stream().anyMatch(l -> l.contains(id)));
+            if (!listed) {
+                unlisted.add(id);
+            }
+        }
+        assertEquals(List.of(), unlisted, "compiled variants no " + arch + " profile prefers");
+    }
+
+    @Test
+    void eachProfileGetsItsFirstEligibleVariantPerOp() throws Exception {
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            for (DeviceProfile p : Profiles.builtIns()) {
+                PlanSummary plan = plan(model, p);
+                assertEquals(p.id(), plan.profile());
+                for (int i = 0; i < plan.kernels().size(); i++) {
+                    KernelChoice c = plan.choices().get(i);
+                    List<String> prefs = p.kernelsFor(c.opType());
+                    String expected = null;
+                    for (String id : prefs) {
+                        if (NativeBackend.kernelIds().contains(id) && cpuSupported(id)) {
+                            expected = id;
+                            break;
+                        }
+                    }
+                    if (expected == null) {
+                        assertNull(c.requested(), p.id() + " op " + i);
+                        assertTrue(c.reason().startsWith("registry default"), c.reason());
+                    } else {
+                        assertEquals(expected, c.requested(), p.id() + " op " + i + " " + c.opType());
+                        assertEquals(expected, plan.kernels().get(i), "the plan binds what was requested");
+                        assertEquals(prefs.indexOf(expected), c.skipped().size(), c.skipped().toString());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void onThisBuildTheAvx512ProfilePicksTheRefKernelsAndSaysWhy() throws Exception {
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            PlanSummary plan = plan(model, Profiles.builtIn("x86_64-avx512vnni"));
+            KernelChoice conv = plan.choices().get(0);
+            assertEquals("CONV_2D", conv.opType());
+            assumeTrue(!NativeBackend.kernelIds().contains("conv2d_qs8_igemm_4x16c4_avx512vnni"),
+                    "the AVX-512 kernels have landed: this test describes the ref-only build");
+            assertEquals("conv2d_qs8_direct_ref", conv.requested());
+            assertEquals("profile x86_64-avx512vnni, choice 3 of 3", conv.reason());
+            assertEquals(List.of("conv2d_qs8_igemm_4x16c4_avx512vnni: not compiled into this build",
+                    "conv2d_qs8_igemm_4x8c8_avx2: not compiled into this build"), conv.skipped());
+            int reshape = plan.opTypes().indexOf("RESHAPE");
+            assertEquals("reshape_any_ref", plan.kernels().get(reshape));
+            assertTrue(plan.choices().get(reshape).reason().contains("lists no variant for RESHAPE"));
+        }
+    }
+
+    @Test
+    void aListedVariantForAnotherOpOrDtypeIsSkippedAndAnIdOnlyVariantIsHonoured() throws Exception {
+        DeviceProfile base = Profiles.builtIn("x86_64-generic");
+        DeviceProfile p = base.withChoices(base.choices()
+                .withKernels("CONV_2D", List.of("fc_qs8_ref", "conv2d_qu8_direct_ref", "conv2d_qs8_igemm_4x8c4_neondot",
+                        "conv2d_qs8_direct_ref"))
+                .withKernels("SOFTMAX", List.of("softmax_qs8_lut16_ref", "softmax_qs8_ref")));
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            PlanSummary plan = plan(model, p);
+            KernelChoice conv = plan.choices().get(0);
+            assertEquals("conv2d_qs8_direct_ref", conv.requested());
+            assertEquals(List.of("fc_qs8_ref: does not implement this op for int8 -> int8",
+                    "conv2d_qu8_direct_ref: does not implement this op for int8 -> int8",
+                    "conv2d_qs8_igemm_4x8c4_neondot: not compiled into this build"), conv.skipped());
+            int softmax = plan.opTypes().indexOf("SOFTMAX");
+            assertEquals("softmax_qs8_lut16_ref", plan.kernels().get(softmax), "chosen by id, never by default");
+        }
+    }
+
+    @Test
+    void aVariantThisCpuCannotRunIsNeverChosen() throws Exception {
+        List<String> unsupported = new ArrayList<>();
+        for (int i = 0; i < NativePlan.edgert_kernel_count(); i++) {
+            if (NativePlan.edgert_kernel_cpu_supported(i) == 0) {
+                unsupported.add(NativePlan.edgert_kernel_id(i).getString());
+            }
+        }
+        System.out.println("compiled variants this CPU cannot run: " + unsupported);
+        DeviceProfile base = Profiles.builtIn("x86_64-generic");
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            for (String id : unsupported) {
+                String type = opTypeOf(id);
+                DeviceProfile p = base.withChoices(base.choices().withKernels(type, List.of(id)));
+                PlanSummary plan = plan(model, p);
+                assertTrue(!plan.kernels().contains(id), id + " was bound on a CPU without its ISA");
+            }
+        }
+    }
+
+    private static String opTypeOf(String kernelId) {
+        for (int i = 0; i < NativePlan.edgert_kernel_count(); i++) {
+            if (NativePlan.edgert_kernel_id(i).getString().equals(kernelId)) {
+                return io.edgert.runtime.model.BuiltinOps.name(NativePlan.edgert_kernel_builtin(i));
+            }
+        }
+        throw new AssertionError(kernelId);
+    }
+
+    private static boolean cpuSupported(String id) {
+        for (int i = 0; i < NativePlan.edgert_kernel_count(); i++) {
+            if (NativePlan.edgert_kernel_id(i).getString().equals(id)) {
+                return NativePlan.edgert_kernel_cpu_supported(i) == 1;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aProfileNeverChangesResultsOfRefKernelsAndSessionsRecordIt() throws Exception {
+        try (Model model = Model.load(SharedFiles.model(VWW));
+             Session a = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-generic"));
+             Session b = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-avx512vnni"))) {
+            io.edgert.runtime.io.RandomInputs.fill(a, 3);
+            io.edgert.runtime.io.RandomInputs.fill(b, 3);
+            a.run();
+            b.run();
+            assertArrayEquals(a.output(0).getBytes(), b.output(0).getBytes());
+            assertEquals("x86_64-generic", a.profileMatch().profile().id());
+            assertEquals("forced", a.profileMatch().how());
+            assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), a.options().threads(),
+                    "threads 0 = one per core when the caller set none");
+        }
+        try (Model model = Model.load(SharedFiles.model(VWW));
+             Session s = model.newSession(Session.Options.defaults().backend("native").threads(1))) {
+            assertEquals(1, s.options().threads(), "the caller's threads win");
+            assertEquals("detected", s.profileMatch().how());
+        }
+    }
+}
