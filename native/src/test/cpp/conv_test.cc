@@ -77,11 +77,34 @@ int main() {
       cases += t.Test("groups");
     }
   }
-  printf("conv_test: %d variant runs\n", cases);
-  for (const char* p : {"conv2d_", "dwconv_", "fc_"}) {
-    for (int i = 0; i < edgert_kernel_count(); ++i) {
-      if (std::string(edgert_kernel_id(i)).rfind(p, 0) == 0) printf("  covered %s\n", edgert_kernel_id(i));
-    }
+  // Random shapes for the tiled variants: row counts across tile and chunk edges (GEMM chunks of 64 rows), channel
+  // counts not multiples of 8 / 16, depths not multiples of 2 / 4, 1x1 stride 1 (plain GEMM) and general kernels,
+  // random zero points, scales and activations, every mode, int8 and uint8.
+  edgert_test::Rng shapes(12345);
+  for (int i = 0; i < 240; ++i) {
+    const int mode = modes[i % 4];
+    const int dt = (i / 4) % 3 == 2 ? edgert_test::kU8 : edgert_test::kI8;
+    const bool s8 = dt == edgert_test::kI8;
+    const int kind_pick = shapes.Int(0, 3);
+    const ConvTester::Kind kind = kind_pick <= 1 ? ConvTester::kConv : kind_pick == 2 ? ConvTester::kDepthwise : ConvTester::kFc;
+    ConvTester t;
+    const bool one_by_one = kind == ConvTester::kConv && shapes.Int(0, 1) == 0;
+    const int kh = one_by_one ? 1 : shapes.Int(1, 5), kw = one_by_one ? 1 : shapes.Int(1, 5);
+    const int dh = one_by_one ? 1 : shapes.Int(1, 2), dw = one_by_one ? 1 : shapes.Int(1, 2);
+    const int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+    const int dm = kind == ConvTester::kDepthwise ? shapes.Int(1, 2) : 1;
+    t.kind(kind).dtype(dt).mode(mode).input(shapes.Int(1, 2), shapes.Int(eh, 13), shapes.Int(ew, 13), shapes.Int(1, 40))
+        .kernel(kh, kw).stride(one_by_one ? 1 : shapes.Int(1, 2), one_by_one ? 1 : shapes.Int(1, 2))
+        .dilation(dh, dw).padding(shapes.Int(0, 1)).out_channels(kind == ConvTester::kFc ? shapes.Int(1, 70) : shapes.Int(1, 70))
+        .depth_multiplier(dm).bias(shapes.Int(0, 3) != 0).activation(shapes.Int(0, 3))
+        .per_channel(s8 && shapes.Int(0, 3) != 0).extremes(shapes.Int(0, 2) == 0)
+        .input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("random shape");
   }
+  printf("conv_test: %d variant runs\n", cases);
+  for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
+  for (const auto& kv : ConvTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);
   return edgert_test::Finish("conv_test");
 }

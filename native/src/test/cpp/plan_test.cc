@@ -12,9 +12,13 @@ void TestRegistry() {
   EXPECT_TRUE(n >= 40, "kernel count %d", n);
   for (int i = 0; i < n; ++i) {
     const std::string id = edgert_kernel_id(i);
-    EXPECT_TRUE(id.size() > 4 && id.compare(id.size() - 4, 4, "_ref") == 0, "id %s should end with _ref", id.c_str());
+    const std::string isa = id.substr(id.rfind('_') + 1);
+    const bool known_isa = isa == "ref" || isa == "avx2" || isa == "avx512vnni" || isa == "avxvnni" || isa == "neon" ||
+                           isa == "neondot" || isa == "neoni8mm" || isa == "cuda";
+    EXPECT_TRUE(known_isa, "id %s should end with an ISA token (STYLE.md)", id.c_str());
     EXPECT_TRUE(edgert_kernel_builtin(i) >= 0, "%s builtin", id.c_str());
-    EXPECT_TRUE(edgert_kernel_cpu_supported(i) == 1, "%s supported", id.c_str());
+    if (isa == "ref") EXPECT_TRUE(edgert_kernel_cpu_supported(i) == 1, "%s supported", id.c_str());
+    EXPECT_TRUE((edgert_kernel_requant_modes(i) & (1 << EDGERT_REQUANT_GEMMLOWP)) != 0, "%s implements gemmlowp", id.c_str());
     for (int j = 0; j < i; ++j) EXPECT_TRUE(id != edgert_kernel_id(j), "duplicate id %s", id.c_str());
   }
   EXPECT_TRUE(edgert_kernel_id(n) == nullptr, "id past the end");

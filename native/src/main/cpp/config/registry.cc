@@ -8,6 +8,8 @@
 
 #include "config/kernel_config.h"
 #include "edgert/plan.h"
+#include "kernels/gemm-qs8/gemm_qs8.h"
+#include "pack/gemm_pack.h"
 
 namespace edgert {
 namespace {
@@ -20,12 +22,24 @@ constexpr int ANY = kAnyDtype;
 #define REF(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kAllRequantModes, fn}
 #define REF_CONV(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kConvRequantModes, fn}
 
+constexpr uint64_t kCpuAvx512Vnni =
+    EDGERT_CPU_AVX512F | EDGERT_CPU_AVX512BW | EDGERT_CPU_AVX512VL | EDGERT_CPU_AVX512VNNI;
+constexpr uint64_t kCpuAvx2 = EDGERT_CPU_AVX2 | EDGERT_CPU_FMA;
+
 // Families, each best first, ref last. Add faster variants above the ref line of their family.
 const KernelVariant kVariants[] = {
+    {"conv2d_qs8_gemm_8x16c4_avx512vnni", kConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4},
+    {"conv2d_qs8_gemm_4x8c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x8c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2},
     REF_CONV("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
     REF_CONV("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
     REF_CONV("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
     REF_CONV("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
+    {"fc_qs8_gemm_8x16c4_avx512vnni", kFullyConnected, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_8x16c4_avx512vnni, GemmFcApplies, kernels::pack_gemm_qs8_fc_u8c4},
+    {"fc_qs8_gemm_4x8c2_avx2", kFullyConnected, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x8c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2},
     REF_CONV("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
     REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
     REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
@@ -134,10 +148,10 @@ bool KernelMatches(const KernelVariant& v, int builtin, int in_dtype, int out_dt
          (v.out_dtype == kAnyDtype || v.out_dtype == out_dtype);
 }
 
-const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode) {
+const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode, const OpParams* p) {
   for (const KernelVariant& v : kVariants) {
     if (KernelMatches(v, builtin, in_dtype, out_dtype) && (v.requant_modes & (1u << requant_mode)) != 0 &&
-        KernelEnabled(v)) {
+        KernelEnabled(v) && (p == nullptr || v.applies == nullptr || v.applies(*p))) {
       return &v;
     }
   }
@@ -156,6 +170,10 @@ const char* edgert_kernel_id(int i) {
 
 int edgert_kernel_builtin(int i) {
   return i >= 0 && i < edgert::KernelCount() ? edgert::KernelAt(i).builtin : -1;
+}
+
+int edgert_kernel_requant_modes(int i) {
+  return i >= 0 && i < edgert::KernelCount() ? static_cast<int>(edgert::KernelAt(i).requant_modes) : 0;
 }
 
 int edgert_kernel_cpu_supported(int i) {

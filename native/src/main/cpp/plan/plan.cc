@@ -210,8 +210,12 @@ int edgert_plan_prepare(edgert_plan* plan) {
       if ((k->requant_modes & (1u << mode)) == 0) {
         return Fail(plan, "op %zu (%s): kernel '%s' does not implement requant mode %d", i, name, k->id, mode);
       }
+      if (k->applies != nullptr && !k->applies(op.params)) {
+        return Fail(plan, "op %zu (%s): kernel '%s' does not apply to this op (shape, groups or non-constant weights)",
+                    i, name, k->id);
+      }
     } else {
-      k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode);
+      k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode, &op.params);
       if (k == nullptr && edgert::PickKernel(op.builtin, in_dtype, out_dtype, EDGERT_REQUANT_GEMMLOWP) != nullptr) {
         return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d implements requant mode %d", i, name, in_dtype,
                     out_dtype, mode);
@@ -219,7 +223,10 @@ int edgert_plan_prepare(edgert_plan* plan) {
       if (k == nullptr) return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d", i, name, in_dtype, out_dtype);
     }
     op.kernel = k;
+    op.params.gemm = edgert::PackedGemm();
+    if (k->pack != nullptr) k->pack(op.params);
     const edgert::OpParams& prm = op.params;
+    plan->packed_bytes += prm.gemm.Bytes();
     plan->packed_bytes += static_cast<int64_t>(prm.mult.size() * sizeof(int32_t) + prm.shift.size() * sizeof(int) +
                                                prm.fscale.size() * sizeof(float));
     if (op.builtin == edgert::kLogistic || op.builtin == edgert::kTanh) plan->packed_bytes += sizeof(prm.lut);

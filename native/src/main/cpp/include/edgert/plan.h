@@ -107,6 +107,8 @@ int edgert_kernel_count(void);
 const char* edgert_kernel_id(int i);
 // BuiltinOperator code variant i implements.
 int edgert_kernel_builtin(int i);
+// Requant modes variant i implements: bit (1 << EDGERT_REQUANT_*) per mode.
+int edgert_kernel_requant_modes(int i);
 // 1 when this CPU can run variant i (ref variants: always).
 int edgert_kernel_cpu_supported(int i);
 

@@ -1,0 +1,158 @@
+// qs8 GEMM, 4 rows x 8 channels per tile, K in pairs of int16 (vpmaddwd: no int16 saturation, unlike vpmaddubsw),
+// AVX2: CONV_2D (im2col rows built 64 at a time into the plan-owned scratch) and FULLY_CONNECTED. Layout
+// kGemmI16C2 (pack/gemm_pack.h): A = x - in_zp as int16. Requantization as the AVX-512 variant
+// (8x16c4-avx512vnni.cc), 8 channels per vector, bit-exact with ref/quant.h in GEMMLOWP, GEMMLOWP_UP and FP32.
+// GCC 12 warns about _mm512_undefined_* inside its own intrinsic headers, and about the AVX vector ABI of
+// the target-attributed helpers (never called from non-AVX code).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wpsabi"
+#include <immintrin.h>
+#include <string.h>
+
+#include <algorithm>
+
+#include "pack/gemm_pack.h"
+#include "kernels/gemm-qs8/gemm_qs8.h"
+
+#define EDGERT_AVX2 __attribute__((target("avx2,fma")))
+
+namespace edgert {
+namespace kernels {
+namespace {
+
+EDGERT_AVX2 inline __m256i Load(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+
+template <int MODE>
+EDGERT_AVX2 inline __m256i Requant(__m256i acc, const PackedGemm& g, int n0, __m256i zp, __m256i lo, __m256i hi) {
+  __m256i r;
+  if (MODE == EDGERT_REQUANT_FP32) {
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(g.fscale.data() + n0));
+    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(-16777216.0f)), _mm256_set1_ps(16777216.0f));
+    r = _mm256_cvtps_epi32(f);
+  } else {
+    const __m256i x = _mm256_sllv_epi32(acc, Load(g.left.data() + n0));
+    const __m256i m = Load(g.mult.data() + n0);
+    const __m256i r30 = _mm256_set1_epi64x(1LL << 30);
+    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), r30);
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), r30);
+    even = _mm256_srli_epi64(even, 31);
+    odd = _mm256_slli_epi64(odd, 1);
+    const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);
+    r = _mm256_srav_epi32(high, Load(g.right.data() + n0));
+    if (MODE == EDGERT_REQUANT_GEMMLOWP) {
+      const __m256i rem = _mm256_and_si256(high, Load(g.rmask.data() + n0));
+      const __m256i thr = _mm256_sub_epi32(Load(g.rhalf.data() + n0), _mm256_srai_epi32(high, 31));
+      r = _mm256_sub_epi32(r, _mm256_cmpgt_epi32(rem, thr));  // true lanes are -1
+    } else {
+      const __m256i bit = _mm256_srlv_epi32(high, Load(g.right_m1.data() + n0));
+      r = _mm256_add_epi32(r, _mm256_and_si256(bit, _mm256_set1_epi32(1)));
+    }
+  }
+  r = _mm256_add_epi32(r, zp);
+  return _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
+}
+
+template <int MR, int MODE>
+EDGERT_AVX2 void Tile(const int16_t* a, int kpad, const int16_t* w, const PackedGemm& g, int n0, int nvalid,
+                      const OpParams& p, int8_t* c, int64_t c_stride) {
+  __m256i acc[MR];
+  const __m256i vbias = Load(g.bias.data() + n0);
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; ++r) acc[r] = vbias;
+  const int k2 = kpad / 2;
+  for (int q = 0; q < k2; ++q) {
+    const __m256i vw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * q));
+#pragma GCC unroll 4
+    for (int r = 0; r < MR; ++r) {
+      int32_t av;
+      memcpy(&av, a + static_cast<int64_t>(r) * kpad + 2 * q, 4);
+      acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(_mm256_set1_epi32(av), vw));
+    }
+  }
+  const __m256i zp = _mm256_set1_epi32(p.out_zp);
+  const __m256i lo = _mm256_set1_epi32(p.act_min);
+  const __m256i hi = _mm256_set1_epi32(p.act_max);
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; ++r) {
+    const __m256i v = Requant<MODE>(acc[r], g, n0, zp, lo, hi);
+    const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    const __m128i b8 = _mm_packs_epi16(w16, w16);
+    if (nvalid >= 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(c + r * c_stride), b8);
+    } else {
+      int8_t tmp[16];
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), b8);
+      memcpy(c + r * c_stride, tmp, nvalid);
+    }
+  }
+}
+
+template <int MODE>
+EDGERT_AVX2 void Gemm(const OpParams& p, const int16_t* a, int rows, int8_t* c) {
+  const PackedGemm& g = p.gemm;
+  const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
+  const int64_t wblock = static_cast<int64_t>(g.kpad) * 8;
+  for (int m = 0; m < rows; m += 4) {
+    const int mr = std::min(4, rows - m);
+    const int16_t* am = a + static_cast<int64_t>(m) * g.kpad;
+    int8_t* cm = c + static_cast<int64_t>(m) * g.n;
+    for (int n0 = 0; n0 < g.n; n0 += 8) {
+      const int16_t* wb = w + (n0 / 8) * wblock;
+      const int nv = std::min(8, g.n - n0);
+      switch (mr) {
+        case 4: Tile<4, MODE>(am, g.kpad, wb, g, n0, nv, p, cm + n0, g.n); break;
+        case 3: Tile<3, MODE>(am, g.kpad, wb, g, n0, nv, p, cm + n0, g.n); break;
+        case 2: Tile<2, MODE>(am, g.kpad, wb, g, n0, nv, p, cm + n0, g.n); break;
+        default: Tile<1, MODE>(am, g.kpad, wb, g, n0, nv, p, cm + n0, g.n); break;
+      }
+    }
+  }
+}
+
+EDGERT_AVX2 void GemmMode(const OpParams& p, const int16_t* a, int rows, int8_t* c) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Gemm<EDGERT_REQUANT_FP32>(p, a, rows, c);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Gemm<EDGERT_REQUANT_GEMMLOWP_UP>(p, a, rows, c);
+  } else {
+    Gemm<EDGERT_REQUANT_GEMMLOWP>(p, a, rows, c);
+  }
+}
+
+struct ToI16 {
+  int32_t zp;
+  int16_t operator()(int8_t x) const { return static_cast<int16_t>(x - zp); }
+};
+
+}  // namespace
+
+EDGERT_AVX2 void conv2d_qs8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  int16_t* a = reinterpret_cast<int16_t*>(g.scratch.data());
+  for (int m0 = 0; m0 < g.m; m0 += g.rows_per_chunk) {
+    const int rows = std::min(g.rows_per_chunk, g.m - m0);
+    BuildConvRows<int16_t>(p, input, m0, rows, a, ToI16{p.in_zp}, int16_t(0));
+    GemmMode(p, a, rows, output + static_cast<int64_t>(m0) * g.n);
+  }
+}
+
+EDGERT_AVX2 void fc_qs8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  int16_t* a = reinterpret_cast<int16_t*>(g.scratch.data());
+  for (int m0 = 0; m0 < g.m; m0 += g.rows_per_chunk) {
+    const int rows = std::min(g.rows_per_chunk, g.m - m0);
+    BuildFcRows<int16_t>(p, input, m0, rows, a, ToI16{p.in_zp});
+    GemmMode(p, a, rows, output + static_cast<int64_t>(m0) * g.n);
+  }
+}
+
+void pack_gemm_qs8_conv_i16c2(OpParams& p) { PackGemmConv(p, kGemmI16C2); }
+void pack_gemm_qs8_fc_i16c2(OpParams& p) { PackGemmFc(p, kGemmI16C2); }
+
+}  // namespace kernels
+}  // namespace edgert

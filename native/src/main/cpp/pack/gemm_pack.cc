@@ -1,0 +1,92 @@
+// Weight packing for the qs8 GEMM variants (see gemm_pack.h).
+#include "pack/gemm_pack.h"
+
+#include <algorithm>
+
+namespace edgert {
+namespace {
+
+constexpr int kRowsPerChunk = 64;  // multiple of every variant's MR
+
+bool CommonApplies(const OpParams& p) {
+  if (p.in.size() < 2 || p.in[1].data == nullptr) return false;          // weights must be constant
+  if (p.has_bias && (p.in.size() < 3 || p.in[2].data == nullptr)) return false;
+  return p.filter_zp == 0;
+}
+
+void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
+  PackedGemm& g = p.gemm;
+  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
+  const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
+  const int kr = layout == kGemmU8C4 ? 4 : 2;
+  g.m = m;
+  g.k = k;
+  g.n = n;
+  g.nr = layout == kGemmU8C4 ? 16 : 8;
+  g.kpad = (k + kr - 1) / kr * kr;
+  g.npad = (n + g.nr - 1) / g.nr * g.nr;
+  g.rows_per_chunk = std::min(kRowsPerChunk, m);
+  const int64_t elem = layout == kGemmU8C4 ? 1 : 2;
+  g.w.assign(static_cast<size_t>(g.npad) * g.kpad * elem, 0);
+  for (int nb = 0; nb < g.npad / g.nr; ++nb) {
+    for (int q = 0; q < g.kpad / kr; ++q) {
+      for (int j = 0; j < g.nr; ++j) {
+        for (int t = 0; t < kr; ++t) {
+          const int ch = nb * g.nr + j, kk = q * kr + t;
+          const int8_t v = ch < n && kk < k ? w[static_cast<int64_t>(ch) * k + kk] : 0;
+          const int64_t idx = ((static_cast<int64_t>(nb) * (g.kpad / kr) + q) * g.nr + j) * kr + t;
+          if (layout == kGemmU8C4) {
+            g.w[idx] = static_cast<uint8_t>(v);
+          } else {
+            const int16_t v16 = v;
+            memcpy(g.w.data() + idx * 2, &v16, 2);
+          }
+        }
+      }
+    }
+  }
+  g.bias.assign(g.npad, 0);
+  g.mult.assign(g.npad, 0);
+  g.left.assign(g.npad, 0);
+  g.right.assign(g.npad, 0);
+  g.rmask.assign(g.npad, 0);
+  g.rhalf.assign(g.npad, 0);
+  g.right_m1.assign(g.npad, -1);
+  g.fscale.assign(g.npad, 0.0f);
+  for (int ch = 0; ch < n; ++ch) {
+    uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[ch]) : 0u;
+    if (layout == kGemmU8C4) {
+      uint32_t sum = 0;
+      for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(static_cast<int32_t>(w[static_cast<int64_t>(ch) * k + kk]));
+      b -= static_cast<uint32_t>(128 + p.in_zp) * sum;
+    }
+    g.bias[ch] = static_cast<int32_t>(b);
+    const int c = p.mult.size() == 1 ? 0 : ch;
+    const int shift = p.shift[c];
+    const int right = shift > 0 ? 0 : -shift;
+    g.mult[ch] = p.mult[c];
+    g.left[ch] = shift > 0 ? shift : 0;
+    g.right[ch] = right;
+    g.rmask[ch] = static_cast<int32_t>((1LL << right) - 1);
+    g.rhalf[ch] = g.rmask[ch] >> 1;
+    g.right_m1[ch] = right - 1;
+    g.fscale[ch] = p.fscale[c];
+  }
+  g.scratch.assign(static_cast<size_t>(g.rows_per_chunk) * g.kpad * elem + 64, 0);
+}
+
+}  // namespace
+
+bool GemmConvApplies(const OpParams& p) {
+  return CommonApplies(p) && p.filter_in_c == p.in_c && p.depth_multiplier == 1;
+}
+
+bool GemmFcApplies(const OpParams& p) { return CommonApplies(p); }
+
+void PackGemmConv(OpParams& p, GemmLayout layout) {
+  Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);
+}
+
+void PackGemmFc(OpParams& p, GemmLayout layout) { Pack(p, layout, p.fc_batches, p.accum_depth, p.units); }
+
+}  // namespace edgert
