@@ -1,7 +1,8 @@
 // CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED against the oracle: strides, dilation, SAME/VALID, groups, depth
 // multiplier, per-channel and per-tensor weights, optional bias, fused activations, zero points at the extremes,
 // tiny and > 1 multipliers, exact power-of-two multipliers (ties in the rounding right shift), -128 inputs, all four
-// requant modes (GEMMLOWP_UP as a per-op override).
+// requant modes (GEMMLOWP_UP as a per-op override); random shapes for the tiled SIMD variants, which are skipped
+// (and listed) for modes they do not declare and ops they do not apply to.
 #include "conv_tester.h"
 
 using edgert_test::ConvTester;
@@ -102,6 +103,20 @@ int main() {
         .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("random shape");
+  }
+  // MobileNet-style depthwise 3x3, stride 1 and 2, depth multiplier 1, channel counts around the vector widths.
+  for (int i = 0; i < 64; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 4 != 3;
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(1, shapes.Int(3, 12), shapes.Int(3, 12), shapes.Int(1, 80)).kernel(3, 3).stride(1 + (i / 2) % 2, 1 + (i / 2) % 2)
+        .padding(shapes.Int(0, 1)).depth_multiplier(1).activation(shapes.Int(0, 3)).bias(shapes.Int(0, 4) != 0)
+        .per_channel(s8).extremes(i % 3 == 0).input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("depthwise 3x3");
   }
   printf("conv_test: %d variant runs\n", cases);
   for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);

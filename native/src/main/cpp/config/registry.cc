@@ -8,6 +8,7 @@
 
 #include "config/kernel_config.h"
 #include "edgert/plan.h"
+#include "kernels/dwconv-qs8/dwconv_qs8.h"
 #include "kernels/gemm-qs8/gemm_qs8.h"
 #include "pack/gemm_pack.h"
 
@@ -34,6 +35,10 @@ const KernelVariant kVariants[] = {
      kernels::conv2d_qs8_gemm_4x8c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2},
     REF_CONV("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
     REF_CONV("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
+    {"dwconv_qs8_direct_16c_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
+     kernels::dwconv_qs8_direct_16c_avx512vnni, DwApplies, PackDw},
+    {"dwconv_qs8_direct_8c_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::dwconv_qs8_direct_8c_avx2, DwApplies, PackDw},
     REF_CONV("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
     REF_CONV("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
     {"fc_qs8_gemm_8x16c4_avx512vnni", kFullyConnected, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,

@@ -2,6 +2,7 @@
 #include "pack/gemm_pack.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace edgert {
 namespace {
@@ -12,6 +13,33 @@ bool CommonApplies(const OpParams& p) {
   if (p.in.size() < 2 || p.in[1].data == nullptr) return false;          // weights must be constant
   if (p.has_bias && (p.in.size() < 3 || p.in[2].data == nullptr)) return false;
   return p.filter_zp == 0;
+}
+
+// Per-channel requantization vectors of p (per-tensor values repeated), padded to g.npad; bias' = bias - corr.
+void RequantVectors(OpParams& p, const int32_t* bias, const uint32_t* corr) {
+  PackedGemm& g = p.gemm;
+  g.bias.assign(g.npad, 0);
+  g.mult.assign(g.npad, 0);
+  g.left.assign(g.npad, 0);
+  g.right.assign(g.npad, 0);
+  g.rmask.assign(g.npad, 0);
+  g.rhalf.assign(g.npad, 0);
+  g.right_m1.assign(g.npad, -1);
+  g.fscale.assign(g.npad, 0.0f);
+  for (int ch = 0; ch < g.n; ++ch) {
+    const uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[ch]) : 0u;
+    g.bias[ch] = static_cast<int32_t>(b - corr[ch]);
+    const int c = p.mult.size() == 1 ? 0 : ch;
+    const int shift = p.shift[c];
+    const int right = shift > 0 ? 0 : -shift;
+    g.mult[ch] = p.mult[c];
+    g.left[ch] = shift > 0 ? shift : 0;
+    g.right[ch] = right;
+    g.rmask[ch] = static_cast<int32_t>((1LL << right) - 1);
+    g.rhalf[ch] = g.rmask[ch] >> 1;
+    g.right_m1[ch] = right - 1;
+    g.fscale[ch] = p.fscale[c];
+  }
 }
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
@@ -45,33 +73,15 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
       }
     }
   }
-  g.bias.assign(g.npad, 0);
-  g.mult.assign(g.npad, 0);
-  g.left.assign(g.npad, 0);
-  g.right.assign(g.npad, 0);
-  g.rmask.assign(g.npad, 0);
-  g.rhalf.assign(g.npad, 0);
-  g.right_m1.assign(g.npad, -1);
-  g.fscale.assign(g.npad, 0.0f);
-  for (int ch = 0; ch < n; ++ch) {
-    uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[ch]) : 0u;
-    if (layout == kGemmU8C4) {
+  std::vector<uint32_t> corr(n, 0);
+  if (layout == kGemmU8C4) {
+    for (int ch = 0; ch < n; ++ch) {
       uint32_t sum = 0;
       for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(static_cast<int32_t>(w[static_cast<int64_t>(ch) * k + kk]));
-      b -= static_cast<uint32_t>(128 + p.in_zp) * sum;
+      corr[ch] = static_cast<uint32_t>(128 + p.in_zp) * sum;
     }
-    g.bias[ch] = static_cast<int32_t>(b);
-    const int c = p.mult.size() == 1 ? 0 : ch;
-    const int shift = p.shift[c];
-    const int right = shift > 0 ? 0 : -shift;
-    g.mult[ch] = p.mult[c];
-    g.left[ch] = shift > 0 ? shift : 0;
-    g.right[ch] = right;
-    g.rmask[ch] = static_cast<int32_t>((1LL << right) - 1);
-    g.rhalf[ch] = g.rmask[ch] >> 1;
-    g.right_m1[ch] = right - 1;
-    g.fscale[ch] = p.fscale[c];
   }
+  RequantVectors(p, bias, corr.data());
   g.scratch.assign(static_cast<size_t>(g.rows_per_chunk) * g.kpad * elem + 64, 0);
 }
 
@@ -88,5 +98,33 @@ void PackGemmConv(OpParams& p, GemmLayout layout) {
 }
 
 void PackGemmFc(OpParams& p, GemmLayout layout) { Pack(p, layout, p.fc_batches, p.accum_depth, p.units); }
+
+bool DwApplies(const OpParams& p) {
+  return CommonApplies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
+void PackDw(OpParams& p) {
+  PackedGemm& g = p.gemm;
+  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);  // [1, kh, kw, C]
+  const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
+  const int taps = p.k_h * p.k_w;
+  const int c = p.out_c;
+  g.m = p.batches * p.out_h * p.out_w;
+  g.k = taps;
+  g.kpad = taps;
+  g.n = c;
+  g.nr = 16;
+  g.npad = (c + 15) / 16 * 16;
+  g.w.assign(static_cast<size_t>(taps) * g.npad * 4, 0);
+  std::vector<uint32_t> corr(c, 0);
+  for (int t = 0; t < taps; ++t) {
+    for (int ch = 0; ch < c; ++ch) {
+      const int32_t v = w[static_cast<int64_t>(t) * c + ch];
+      memcpy(g.w.data() + (static_cast<int64_t>(t) * g.npad + ch) * 4, &v, 4);
+      corr[ch] += static_cast<uint32_t>(p.in_zp) * static_cast<uint32_t>(v);
+    }
+  }
+  RequantVectors(p, bias, corr.data());
+}
 
 }  // namespace edgert

@@ -33,6 +33,13 @@ bool GemmFcApplies(const OpParams& p);
 void PackGemmConv(OpParams& p, GemmLayout layout);
 void PackGemmFc(OpParams& p, GemmLayout layout);
 
+// DEPTHWISE_CONV_2D (qs8, depth_multiplier 1, any kernel up to kMaxDwTaps taps, stride, dilation, padding):
+// weights as int32 [tap][npad channels] in p.gemm.w, npad a multiple of 16; a padded tap is computed as x = in_zp,
+// so bias'[c] = bias[c] - in_zp * sum_taps W[tap][c] (wrapping int32) and every tap is x * w.
+constexpr int kMaxDwTaps = 64;
+bool DwApplies(const OpParams& p);
+void PackDw(OpParams& p);
+
 // Builds rows [m0, m0 + rows) of A into dst (g.kpad elements per row). f maps an input int8 to A's element type;
 // pad is the value of a padded tap; the K tail is zero.
 template <typename T, typename F>

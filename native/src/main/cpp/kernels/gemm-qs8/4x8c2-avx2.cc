@@ -2,56 +2,17 @@
 // AVX2: CONV_2D (im2col rows built 64 at a time into the plan-owned scratch) and FULLY_CONNECTED. Layout
 // kGemmI16C2 (pack/gemm_pack.h): A = x - in_zp as int16. Requantization as the AVX-512 variant
 // (8x16c4-avx512vnni.cc), 8 channels per vector, bit-exact with ref/quant.h in GEMMLOWP, GEMMLOWP_UP and FP32.
-// GCC 12 warns about _mm512_undefined_* inside its own intrinsic headers, and about the AVX vector ABI of
-// the target-attributed helpers (never called from non-AVX code).
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wpsabi"
-#include <immintrin.h>
 #include <string.h>
 
 #include <algorithm>
 
 #include "pack/gemm_pack.h"
 #include "kernels/gemm-qs8/gemm_qs8.h"
-
-#define EDGERT_AVX2 __attribute__((target("avx2,fma")))
+#include "kernels/requant_x86.h"
 
 namespace edgert {
 namespace kernels {
 namespace {
-
-EDGERT_AVX2 inline __m256i Load(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-
-template <int MODE>
-EDGERT_AVX2 inline __m256i Requant(__m256i acc, const PackedGemm& g, int n0, __m256i zp, __m256i lo, __m256i hi) {
-  __m256i r;
-  if (MODE == EDGERT_REQUANT_FP32) {
-    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(g.fscale.data() + n0));
-    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(-16777216.0f)), _mm256_set1_ps(16777216.0f));
-    r = _mm256_cvtps_epi32(f);
-  } else {
-    const __m256i x = _mm256_sllv_epi32(acc, Load(g.left.data() + n0));
-    const __m256i m = Load(g.mult.data() + n0);
-    const __m256i r30 = _mm256_set1_epi64x(1LL << 30);
-    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), r30);
-    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), r30);
-    even = _mm256_srli_epi64(even, 31);
-    odd = _mm256_slli_epi64(odd, 1);
-    const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);
-    r = _mm256_srav_epi32(high, Load(g.right.data() + n0));
-    if (MODE == EDGERT_REQUANT_GEMMLOWP) {
-      const __m256i rem = _mm256_and_si256(high, Load(g.rmask.data() + n0));
-      const __m256i thr = _mm256_sub_epi32(Load(g.rhalf.data() + n0), _mm256_srai_epi32(high, 31));
-      r = _mm256_sub_epi32(r, _mm256_cmpgt_epi32(rem, thr));  // true lanes are -1
-    } else {
-      const __m256i bit = _mm256_srlv_epi32(high, Load(g.right_m1.data() + n0));
-      r = _mm256_add_epi32(r, _mm256_and_si256(bit, _mm256_set1_epi32(1)));
-    }
-  }
-  r = _mm256_add_epi32(r, zp);
-  return _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
-}
 
 template <int MR, int MODE>
 EDGERT_AVX2 void Tile(const int16_t* a, int kpad, const int16_t* w, const PackedGemm& g, int n0, int nvalid,

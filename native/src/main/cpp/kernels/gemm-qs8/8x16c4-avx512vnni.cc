@@ -1,63 +1,17 @@
 // qs8 GEMM, 8 rows x 16 channels per tile, K in groups of 4 bytes (vpdpbusd), AVX-512 VNNI: CONV_2D (im2col rows
 // built 64 at a time into the plan-owned scratch) and FULLY_CONNECTED. Layout kGemmU8C4 (pack/gemm_pack.h).
-// Requantization vectorized per 16 channels, bit-exact with ref/quant.h:
-// - GEMMLOWP / GEMMLOWP_UP: left shift (wrapping), SaturatingRoundingDoublingHighMul as (a * b + 2^30) >> 31 in
-//   64 bits (equal to gemmlowp's nudged truncating division for every input; the saturating case a = b = INT32_MIN
-//   cannot occur, multipliers being non-negative), then gemmlowp's RoundingDivideByPOT (remainder > threshold) or
-//   the ties-upward shift (x >> e) + bit e-1 of x.
-// - FP32: float(acc) * scale, clamped to +-2^24, vcvtps2dq (round to nearest even, as lrintf).
-// Then + output zero point, clamp to the activation range.
-// GCC 12 warns about _mm512_undefined_* inside its own intrinsic headers, and about the AVX vector ABI of
-// the target-attributed helpers (never called from non-AVX code).
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wpsabi"
-#include <immintrin.h>
+// Requantization: kernels/requant_x86.h (GEMMLOWP, GEMMLOWP_UP, FP32), fused activation clamp.
 #include <string.h>
 
 #include <algorithm>
 
 #include "pack/gemm_pack.h"
 #include "kernels/gemm-qs8/gemm_qs8.h"
-
-#define EDGERT_AVX512VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+#include "kernels/requant_x86.h"
 
 namespace edgert {
 namespace kernels {
 namespace {
-
-template <int MODE>
-EDGERT_AVX512VNNI inline __m512i Requant(__m512i acc, const PackedGemm& g, int n0, __m512i zp, __m512i lo,
-                                         __m512i hi) {
-  __m512i r;
-  if (MODE == EDGERT_REQUANT_FP32) {
-    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(g.fscale.data() + n0));
-    f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-16777216.0f)), _mm512_set1_ps(16777216.0f));
-    r = _mm512_cvtps_epi32(f);
-  } else {
-    const __m512i x = _mm512_sllv_epi32(acc, _mm512_loadu_si512(g.left.data() + n0));
-    const __m512i m = _mm512_loadu_si512(g.mult.data() + n0);
-    const __m512i r30 = _mm512_set1_epi64(1LL << 30);
-    __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
-    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32)), r30);
-    even = _mm512_srli_epi64(even, 31);
-    odd = _mm512_slli_epi64(odd, 1);
-    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-    const __m512i right = _mm512_loadu_si512(g.right.data() + n0);
-    r = _mm512_srav_epi32(high, right);
-    if (MODE == EDGERT_REQUANT_GEMMLOWP) {
-      const __m512i rem = _mm512_and_si512(high, _mm512_loadu_si512(g.rmask.data() + n0));
-      const __m512i thr = _mm512_sub_epi32(_mm512_loadu_si512(g.rhalf.data() + n0), _mm512_srai_epi32(high, 31));
-      const __mmask16 up = _mm512_cmpgt_epi32_mask(rem, thr);
-      r = _mm512_mask_add_epi32(r, up, r, _mm512_set1_epi32(1));
-    } else {
-      const __m512i bit = _mm512_srlv_epi32(high, _mm512_loadu_si512(g.right_m1.data() + n0));
-      r = _mm512_add_epi32(r, _mm512_and_si512(bit, _mm512_set1_epi32(1)));
-    }
-  }
-  r = _mm512_add_epi32(r, zp);
-  return _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
-}
 
 template <int MR, int MODE>
 EDGERT_AVX512VNNI void Tile(const uint8_t* a, int kpad, const int8_t* w, const PackedGemm& g, int n0, int nvalid,

@@ -1,0 +1,122 @@
+// qs8 DEPTHWISE_CONV_2D, direct, depth_multiplier 1, any kernel (up to kMaxDwTaps taps), stride, dilation and
+// padding: per output pixel, channels in vectors of 16 (AVX-512, dwconv_qs8_direct_16c_avx512vnni: F/BW/VL
+// instructions only, listed in the avx512vnni tier) or 8 (AVX2, dwconv_qs8_direct_8c_avx2), int32 products
+// (vpmulld) of sign-extended inputs and the int32 weights packed by PackDw (pack/gemm_pack.h). Padded taps read
+// x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
+#include <string.h>
+
+#include <algorithm>
+
+#include "kernels/dwconv-qs8/dwconv_qs8.h"
+#include "kernels/requant_x86.h"
+#include "pack/gemm_pack.h"
+
+namespace edgert {
+namespace kernels {
+namespace {
+
+// Fills taps[] with the input pixel of each filter tap for output (b, oy, ox), nullptr where padded.
+inline void TapPointers(const OpParams& p, const int8_t* input, int b, int oy, int ox, const int8_t** taps) {
+  const int y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
+  int t = 0;
+  for (int fy = 0; fy < p.k_h; ++fy) {
+    const int iy = y0 + fy * p.dil_h;
+    for (int fx = 0; fx < p.k_w; ++fx) {
+      const int ix = x0 + fx * p.dil_w;
+      const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
+      taps[t++] = inside ? input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c : nullptr;
+    }
+  }
+}
+
+template <int MODE>
+EDGERT_AVX512VNNI void Dw16(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  const int32_t* w = reinterpret_cast<const int32_t*>(g.w.data());
+  const int taps = g.k, c = g.n;
+  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
+  const __m512i vizp = _mm512_set1_epi32(p.in_zp);
+  const int8_t* tap[kMaxDwTaps];
+  for (int b = 0; b < p.batches; ++b) {
+    for (int oy = 0; oy < p.out_h; ++oy) {
+      for (int ox = 0; ox < p.out_w; ++ox) {
+        TapPointers(p, input, b, oy, ox, tap);
+        int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+        for (int c0 = 0; c0 < c; c0 += 16) {
+          const int nv = std::min(16, c - c0);
+          const __mmask16 mask = nv >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nv) - 1);
+          __m512i acc = _mm512_loadu_si512(g.bias.data() + c0);
+          for (int t = 0; t < taps; ++t) {
+            const __m512i x = tap[t] != nullptr ? _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[t] + c0)) : vizp;
+            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(w + static_cast<int64_t>(t) * g.npad + c0)));
+          }
+          _mm_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi32_epi8(Requant<MODE>(acc, g, c0, zp, lo, hi)));
+        }
+      }
+    }
+  }
+}
+
+template <int MODE>
+EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  const int32_t* w = reinterpret_cast<const int32_t*>(g.w.data());
+  const int taps = g.k, c = g.n;
+  const __m256i zp = _mm256_set1_epi32(p.out_zp), lo = _mm256_set1_epi32(p.act_min), hi = _mm256_set1_epi32(p.act_max);
+  const __m256i vizp = _mm256_set1_epi32(p.in_zp);
+  const int8_t* tap[kMaxDwTaps];
+  for (int b = 0; b < p.batches; ++b) {
+    for (int oy = 0; oy < p.out_h; ++oy) {
+      for (int ox = 0; ox < p.out_w; ++ox) {
+        TapPointers(p, input, b, oy, ox, tap);
+        int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+        for (int c0 = 0; c0 < c; c0 += 8) {
+          const int nv = std::min(8, c - c0);
+          __m256i acc = Load(g.bias.data() + c0);
+          for (int t = 0; t < taps; ++t) {
+            __m256i x = vizp;
+            if (tap[t] != nullptr) {
+              int64_t bytes = 0;
+              memcpy(&bytes, tap[t] + c0, nv);
+              x = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
+            }
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, Load(w + static_cast<int64_t>(t) * g.npad + c0)));
+          }
+          const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
+          const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+          const int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(w16, w16));
+          memcpy(out + c0, &bytes, nv);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+EDGERT_AVX512VNNI void dwconv_qs8_direct_16c_avx512vnni(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw16<EDGERT_REQUANT_FP32>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw16<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
+  } else {
+    Dw16<EDGERT_REQUANT_GEMMLOWP>(p, arena);
+  }
+}
+
+EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw8<EDGERT_REQUANT_FP32>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw8<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
+  } else {
+    Dw8<EDGERT_REQUANT_GEMMLOWP>(p, arena);
+  }
+}
+
+}  // namespace kernels
+}  // namespace edgert
