@@ -8,6 +8,7 @@
 
 #include "config/kernel_config.h"
 #include "edgert/plan.h"
+#include "kernels/add-qs8/vadd_qs8.h"
 #include "kernels/dwconv-qs8/dwconv_qs8.h"
 #include "kernels/gemm-qs8/gemm_qs8.h"
 #include "pack/gemm_pack.h"
@@ -47,8 +48,16 @@ const KernelVariant kVariants[] = {
      kernels::fc_qs8_gemm_4x8c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2},
     REF_CONV("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
     REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
+    {"add_qs8_vadd_avx512vnni", kAdd, S8, S8, "avx512vnni", kCpuAvx512Vnni, 1u << EDGERT_REQUANT_GEMMLOWP,
+     kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+    {"add_qs8_vadd_avx2", kAdd, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
+     kernels::VaddApplies, nullptr},
     REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
     REF("add_qu8_ref", kAdd, U8, U8, ref::add_qu8),
+    {"sub_qs8_vadd_avx512vnni", kSub, S8, S8, "avx512vnni", kCpuAvx512Vnni, 1u << EDGERT_REQUANT_GEMMLOWP,
+     kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+    {"sub_qs8_vadd_avx2", kSub, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
+     kernels::VaddApplies, nullptr},
     REF("sub_qs8_ref", kSub, S8, S8, ref::add_qs8),  // negated input2 multiplier, as TFLite's sub.cc
     REF("sub_qu8_ref", kSub, U8, U8, ref::add_qu8),
     REF("mul_qs8_ref", kMul, S8, S8, ref::mul_qs8),

@@ -26,6 +26,67 @@
 namespace edgert {
 namespace kernels {
 
+// SaturatingRoundingDoublingHighMul of every lane, as (x * m + 2^30) >> 31 in 64 bits: equal to gemmlowp's nudged
+// truncating division for every x and m of any sign; only x = m = INT32_MIN (saturating) differs, and no caller
+// passes a multiplier of INT32_MIN (QuantizeMultiplier's are in [0, 2^31), negated ones in (-2^31, 0]).
+EDGERT_AVX512VNNI inline __m512i HighMul512(__m512i x, __m512i m) {
+  const __m512i r30 = _mm512_set1_epi64(1LL << 30);
+  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
+  __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32)), r30);
+  even = _mm512_srli_epi64(even, 31);
+  odd = _mm512_slli_epi64(odd, 1);
+  return _mm512_mask_blend_epi32(0xAAAA, even, odd);
+}
+
+// gemmlowp RoundingDivideByPOT: (x >> e) + (remainder > threshold), rmask = 2^e - 1, rhalf = rmask >> 1.
+EDGERT_AVX512VNNI inline __m512i DivideByPOT512(__m512i x, __m512i right, __m512i rmask, __m512i rhalf) {
+  const __m512i rem = _mm512_and_si512(x, rmask);
+  const __m512i thr = _mm512_sub_epi32(rhalf, _mm512_srai_epi32(x, 31));
+  return _mm512_mask_add_epi32(_mm512_srav_epi32(x, right), _mm512_cmpgt_epi32_mask(rem, thr), _mm512_srav_epi32(x, right),
+                               _mm512_set1_epi32(1));
+}
+
+EDGERT_AVX2 inline __m256i HighMul256(__m256i x, __m256i m) {
+  const __m256i r30 = _mm256_set1_epi64x(1LL << 30);
+  __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), r30);
+  __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), r30);
+  even = _mm256_srli_epi64(even, 31);
+  odd = _mm256_slli_epi64(odd, 1);
+  return _mm256_blend_epi32(even, odd, 0xAA);
+}
+
+EDGERT_AVX2 inline __m256i DivideByPOT256(__m256i x, __m256i right, __m256i rmask, __m256i rhalf) {
+  const __m256i rem = _mm256_and_si256(x, rmask);
+  const __m256i thr = _mm256_sub_epi32(rhalf, _mm256_srai_epi32(x, 31));
+  return _mm256_sub_epi32(_mm256_srav_epi32(x, right), _mm256_cmpgt_epi32(rem, thr));  // true lanes are -1
+}
+
+// tflite::MultiplyByQuantizedMultiplier (gemmlowp) with one multiplier / shift for all lanes.
+struct ScalarMul512 {
+  __m512i mult, left, right, rmask, rhalf;
+};
+struct ScalarMul256 {
+  __m256i mult, left, right, rmask, rhalf;
+};
+EDGERT_AVX512VNNI inline ScalarMul512 MakeMul512(int32_t mult, int shift) {
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t rmask = static_cast<int32_t>((1LL << right) - 1);
+  return {_mm512_set1_epi32(mult), _mm512_set1_epi32(shift > 0 ? shift : 0), _mm512_set1_epi32(right),
+          _mm512_set1_epi32(rmask), _mm512_set1_epi32(rmask >> 1)};
+}
+EDGERT_AVX2 inline ScalarMul256 MakeMul256(int32_t mult, int shift) {
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t rmask = static_cast<int32_t>((1LL << right) - 1);
+  return {_mm256_set1_epi32(mult), _mm256_set1_epi32(shift > 0 ? shift : 0), _mm256_set1_epi32(right),
+          _mm256_set1_epi32(rmask), _mm256_set1_epi32(rmask >> 1)};
+}
+EDGERT_AVX512VNNI inline __m512i MulGemmlowp512(__m512i x, const ScalarMul512& m) {
+  return DivideByPOT512(HighMul512(_mm512_sllv_epi32(x, m.left), m.mult), m.right, m.rmask, m.rhalf);
+}
+EDGERT_AVX2 inline __m256i MulGemmlowp256(__m256i x, const ScalarMul256& m) {
+  return DivideByPOT256(HighMul256(_mm256_sllv_epi32(x, m.left), m.mult), m.right, m.rmask, m.rhalf);
+}
+
 template <int MODE>
 EDGERT_AVX512VNNI inline __m512i Requant(__m512i acc, const PackedGemm& g, int n0, __m512i zp, __m512i lo,
                                          __m512i hi) {
