@@ -40,10 +40,10 @@ constexpr int kMaxDwTaps = 64;
 bool DwApplies(const OpParams& p);
 void PackDw(OpParams& p);
 
-// Builds rows [m0, m0 + rows) of A into dst (g.kpad elements per row). f maps an input int8 to A's element type;
-// pad is the value of a padded tap; the K tail is zero.
-template <typename T, typename F>
-inline void BuildConvRows(const OpParams& p, const int8_t* input, int m0, int rows, T* dst, F f, T pad) {
+// Builds rows [m0, m0 + rows) of A into dst (g.kpad elements per row). copy(dst, src, n) converts n input int8
+// values to A's element type; fill(dst, n) writes n padded taps; the K tail is zero.
+template <typename T, typename Copy, typename Fill>
+inline void BuildConvRows(const OpParams& p, const int8_t* input, int m0, int rows, T* dst, Copy copy, Fill fill) {
   const PackedGemm& g = p.gemm;
   const int plane = p.out_h * p.out_w;
   const int cin = p.in_c;
@@ -57,13 +57,23 @@ inline void BuildConvRows(const OpParams& p, const int8_t* input, int m0, int ro
     const int x0 = ox * p.stride_w - p.pad_w;
     for (int fy = 0; fy < p.k_h; ++fy) {
       const int iy = y0 + fy * p.dil_h;
+      if (iy < 0 || iy >= p.in_h) {
+        fill(row, cin * p.k_w);
+        row += cin * p.k_w;
+        continue;
+      }
+      const int8_t* in_row = input + (static_cast<int64_t>(b) * p.in_h + iy) * p.in_w * cin;
+      if (p.dil_w == 1 && x0 >= 0 && x0 + p.k_w <= p.in_w) {  // the whole filter row is inside: one span
+        copy(row, in_row + static_cast<int64_t>(x0) * cin, cin * p.k_w);
+        row += cin * p.k_w;
+        continue;
+      }
       for (int fx = 0; fx < p.k_w; ++fx) {
         const int ix = x0 + fx * p.dil_w;
-        if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) {
-          for (int c = 0; c < cin; ++c) row[c] = pad;
+        if (ix < 0 || ix >= p.in_w) {
+          fill(row, cin);
         } else {
-          const int8_t* src = input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * cin;
-          for (int c = 0; c < cin; ++c) row[c] = f(src[c]);
+          copy(row, in_row + static_cast<int64_t>(ix) * cin, cin);
         }
         row += cin;
       }
@@ -72,13 +82,12 @@ inline void BuildConvRows(const OpParams& p, const int8_t* input, int m0, int ro
   }
 }
 
-template <typename T, typename F>
-inline void BuildFcRows(const OpParams& p, const int8_t* input, int m0, int rows, T* dst, F f) {
+template <typename T, typename Copy>
+inline void BuildFcRows(const OpParams& p, const int8_t* input, int m0, int rows, T* dst, Copy copy) {
   const PackedGemm& g = p.gemm;
   for (int r = 0; r < rows; ++r) {
-    const int8_t* src = input + static_cast<int64_t>(m0 + r) * g.k;
     T* row = dst + static_cast<int64_t>(r) * g.kpad;
-    for (int k = 0; k < g.k; ++k) row[k] = f(src[k]);
+    copy(row, input + static_cast<int64_t>(m0 + r) * g.k, g.k);
     for (int k = g.k; k < g.kpad; ++k) row[k] = T(0);
   }
 }
