@@ -15,9 +15,18 @@ namespace edgert {
 namespace kernels {
 namespace {
 
-// Fills taps[] with the input pixel of each filter tap for output (b, oy, ox), nullptr where padded.
-inline void TapPointers(const OpParams& p, const int8_t* input, int b, int oy, int ox, const int8_t** taps) {
+// Fills taps[] with the input pixel of each filter tap for output (b, oy, ox), nullptr where padded. off[] holds
+// each tap's element offset from the top-left tap (used as is for interior pixels, where no tap is padded).
+// Returns true for an interior pixel.
+inline bool TapPointers(const OpParams& p, const int8_t* input, int b, int oy, int ox, const int64_t* off,
+                        const int8_t** taps) {
   const int y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
+  const int taps_n = p.k_h * p.k_w;
+  if (y0 >= 0 && x0 >= 0 && y0 + (p.k_h - 1) * p.dil_h < p.in_h && x0 + (p.k_w - 1) * p.dil_w < p.in_w) {
+    const int8_t* base = input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c;
+    for (int t = 0; t < taps_n; ++t) taps[t] = base + off[t];
+    return true;
+  }
   int t = 0;
   for (int fy = 0; fy < p.k_h; ++fy) {
     const int iy = y0 + fy * p.dil_h;
@@ -27,6 +36,7 @@ inline void TapPointers(const OpParams& p, const int8_t* input, int b, int oy, i
       taps[t++] = inside ? input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c : nullptr;
     }
   }
+  return false;
 }
 
 template <int MODE>
@@ -39,18 +49,30 @@ EDGERT_AVX512VNNI void Dw16(const OpParams& p, uint8_t* arena) {
   const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
   const __m512i vizp = _mm512_set1_epi32(p.in_zp);
   const int8_t* tap[kMaxDwTaps];
+  int64_t off[kMaxDwTaps];
+  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+  }
   for (int b = 0; b < p.batches; ++b) {
     for (int oy = 0; oy < p.out_h; ++oy) {
       for (int ox = 0; ox < p.out_w; ++ox) {
-        TapPointers(p, input, b, oy, ox, tap);
+        const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
         int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
         for (int c0 = 0; c0 < c; c0 += 16) {
           const int nv = std::min(16, c - c0);
           const __mmask16 mask = nv >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nv) - 1);
           __m512i acc = _mm512_loadu_si512(g.bias.data() + c0);
-          for (int t = 0; t < taps; ++t) {
-            const __m512i x = tap[t] != nullptr ? _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[t] + c0)) : vizp;
-            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(w + static_cast<int64_t>(t) * g.npad + c0)));
+          const int32_t* wc = w + c0;
+          if (interior) {
+            for (int t = 0; t < taps; ++t) {
+              const __m512i x = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[t] + c0));
+              acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(wc + static_cast<int64_t>(t) * g.npad)));
+            }
+          } else {
+            for (int t = 0; t < taps; ++t) {
+              const __m512i x = tap[t] != nullptr ? _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[t] + c0)) : vizp;
+              acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(wc + static_cast<int64_t>(t) * g.npad)));
+            }
           }
           _mm_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi32_epi8(Requant<MODE>(acc, g, c0, zp, lo, hi)));
         }
@@ -69,10 +91,14 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   const __m256i zp = _mm256_set1_epi32(p.out_zp), lo = _mm256_set1_epi32(p.act_min), hi = _mm256_set1_epi32(p.act_max);
   const __m256i vizp = _mm256_set1_epi32(p.in_zp);
   const int8_t* tap[kMaxDwTaps];
+  int64_t off[kMaxDwTaps];
+  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+  }
   for (int b = 0; b < p.batches; ++b) {
     for (int oy = 0; oy < p.out_h; ++oy) {
       for (int ox = 0; ox < p.out_w; ++ox) {
-        TapPointers(p, input, b, oy, ox, tap);
+        TapPointers(p, input, b, oy, ox, off, tap);
         int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
         for (int c0 = 0; c0 < c; c0 += 8) {
           const int nv = std::min(8, c - c0);
