@@ -11,6 +11,7 @@
 #include "kernels/add-qs8/vadd_qs8.h"
 #include "kernels/dwconv-qs8/dwconv_qs8.h"
 #include "kernels/gemm-qs8/gemm_qs8.h"
+#include "kernels/quantize-f32/vcvt_f32.h"
 #include "pack/gemm_pack.h"
 
 namespace edgert {
@@ -27,6 +28,8 @@ constexpr int ANY = kAnyDtype;
 constexpr uint64_t kCpuAvx512Vnni =
     EDGERT_CPU_AVX512F | EDGERT_CPU_AVX512BW | EDGERT_CPU_AVX512VL | EDGERT_CPU_AVX512VNNI;
 constexpr uint64_t kCpuAvx2 = EDGERT_CPU_AVX2 | EDGERT_CPU_FMA;
+// The two integer plan modes (not FP32).
+constexpr uint32_t kIntegerPlanModes = (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << EDGERT_REQUANT_SINGLE);
 
 // Families, each best first, ref last. Add faster variants above the ref line of their family.
 const KernelVariant kVariants[] = {
@@ -96,7 +99,13 @@ const KernelVariant kVariants[] = {
     REF("padv2_any_ref", kPadV2, ANY, ANY, ref::pad_any),
     REF("stridedslice_any_ref", kStridedSlice, ANY, ANY, ref::slice_any),
     REF("transpose_any_ref", kTranspose, ANY, ANY, ref::transpose_any),
+    {"quantize_f32_qs8_vcvt_avx512vnni", kQuantize, F32, S8, "avx512vnni", kCpuAvx512Vnni, kIntegerPlanModes,
+     kernels::quantize_f32_qs8_vcvt_avx512vnni},
+    {"quantize_f32_qs8_vcvt_avx2", kQuantize, F32, S8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qs8_vcvt_avx2},
     REF("quantize_f32_qs8_ref", kQuantize, F32, S8, ref::quantize_f32_qs8),
+    {"quantize_f32_qu8_vcvt_avx512vnni", kQuantize, F32, U8, "avx512vnni", kCpuAvx512Vnni, kIntegerPlanModes,
+     kernels::quantize_f32_qu8_vcvt_avx512vnni},
+    {"quantize_f32_qu8_vcvt_avx2", kQuantize, F32, U8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qu8_vcvt_avx2},
     REF("quantize_f32_qu8_ref", kQuantize, F32, U8, ref::quantize_f32_qu8),
     REF("quantize_qs8_qs8_ref", kQuantize, S8, S8, ref::requantize_qs8_qs8),
     REF("quantize_qs8_qu8_ref", kQuantize, S8, U8, ref::requantize_qs8_qu8),
