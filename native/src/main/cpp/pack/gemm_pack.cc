@@ -127,4 +127,55 @@ void PackDw(OpParams& p) {
   RequantVectors(p, bias, corr.data());
 }
 
+void PackDwC2(OpParams& p) {
+  PackDw(p);  // channel-order requant vectors and the bias correction, then permuted below
+  PackedGemm& g = p.gemm;
+  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
+  const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const int npad = (c + 31) / 32 * 32;
+  // Position pos (within a 32-channel block: half * 16 + lane) holds channel 8 * (lane / 4) + 4 * half + lane % 4.
+  auto channel = [](int pos) {
+    const int blk = pos / 32, half = (pos % 32) / 16, lane = pos % 16;
+    return blk * 32 + 8 * (lane / 4) + 4 * half + lane % 4;
+  };
+  std::vector<uint8_t> packed(static_cast<size_t>(npad) * pairs * 2 * sizeof(int16_t), 0);
+  int16_t* out = reinterpret_cast<int16_t*>(packed.data());
+  for (int blk = 0; blk < npad / 32; ++blk) {
+    for (int q = 0; q < pairs; ++q) {
+      for (int half = 0; half < 2; ++half) {
+        for (int lane = 0; lane < 16; ++lane) {
+          const int ch = channel(blk * 32 + half * 16 + lane);
+          for (int e = 0; e < 2; ++e) {
+            const int t = 2 * q + e;
+            const int16_t v = ch < c && t < taps ? w[static_cast<int64_t>(t) * c + ch] : 0;
+            out[(((static_cast<int64_t>(blk) * pairs + q) * 2 + half) * 16 + lane) * 2 + e] = v;
+          }
+        }
+      }
+    }
+  }
+  g.w.swap(packed);
+  auto permute_i = [&](std::vector<int32_t>& v, int32_t fill) {
+    std::vector<int32_t> r(npad, fill);
+    for (int pos = 0; pos < npad; ++pos) {
+      if (channel(pos) < c) r[pos] = v[channel(pos)];
+    }
+    v.swap(r);
+  };
+  permute_i(g.bias, 0);
+  permute_i(g.mult, 0);
+  permute_i(g.left, 0);
+  permute_i(g.right, 0);
+  permute_i(g.rmask, 0);
+  permute_i(g.rhalf, 0);
+  permute_i(g.right_m1, -1);
+  std::vector<float> fs(npad, 0.0f);
+  for (int pos = 0; pos < npad; ++pos) {
+    if (channel(pos) < c) fs[pos] = g.fscale[channel(pos)];
+  }
+  g.fscale.swap(fs);
+  g.npad = npad;
+  g.nr = 32;
+}
+
 }  // namespace edgert

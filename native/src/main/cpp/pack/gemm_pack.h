@@ -39,6 +39,12 @@ void PackGemmFc(OpParams& p, GemmLayout layout);
 constexpr int kMaxDwTaps = 64;
 bool DwApplies(const OpParams& p);
 void PackDw(OpParams& p);
+// The AVX-512 layout: 32-channel blocks, taps in pairs for vpmaddwd. Per block and tap pair, two vectors of 16
+// int32 lanes, each lane an int16 pair (w[t][ch], w[t + 1][ch]) (zero past the last tap / channel), channel order
+// permuted as vpunpcklwd / vpunpckhwd of two sign-extended 32-channel rows produce it: position half * 16 + lane
+// of a block holds channel 8 * (lane / 4) + 4 * half + lane % 4. Bias and requant vectors are permuted alike;
+// vpackssdw of the two halves restores channel order.
+void PackDwC2(OpParams& p);
 
 // Builds rows [m0, m0 + rows) of A into dst (g.kpad elements per row). copy(dst, src, n) converts n input int8
 // values to A's element type; fill(dst, n) writes n padded taps; the K tail is zero.

@@ -1,8 +1,10 @@
 // qs8 DEPTHWISE_CONV_2D, direct, depth_multiplier 1, any kernel (up to kMaxDwTaps taps), stride, dilation and
-// padding: per output pixel, channels in vectors of 16 (AVX-512, dwconv_qs8_direct_16c_avx512vnni: F/BW/VL
-// instructions only, listed in the avx512vnni tier) or 8 (AVX2, dwconv_qs8_direct_8c_avx2), int32 products
-// (vpmulld) of sign-extended inputs and the int32 weights packed by PackDw (pack/gemm_pack.h). Padded taps read
-// x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
+// padding, per output pixel:
+// - dwconv_qs8_direct_32c2_avx512vnni (F/BW/VL instructions only, listed in the avx512vnni tier): 32 channels
+//   at a time, taps in pairs: vpmaddwd of interleaved sign-extended inputs (vpunpck[lh]wd of two taps) with
+//   int16 weight pairs packed by PackDwC2 (pack/gemm_pack.h); exact (|pair sum| <= 2 * 128 * 128).
+// - dwconv_qs8_direct_8c_avx2: 8 channels, int32 products (vpmulld) with the int32 weights of PackDw.
+// Padded taps read x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
 #include <string.h>
 
 #include <algorithm>
@@ -40,15 +42,15 @@ inline bool TapPointers(const OpParams& p, const int8_t* input, int b, int oy, i
 }
 
 template <int MODE>
-EDGERT_AVX512VNNI void Dw16(const OpParams& p, uint8_t* arena) {
+EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
-  const int32_t* w = reinterpret_cast<const int32_t*>(g.w.data());
-  const int taps = g.k, c = g.n;
+  const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
+  const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
   const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
-  const __m512i vizp = _mm512_set1_epi32(p.in_zp);
-  const int8_t* tap[kMaxDwTaps];
+  const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
+  const int8_t* tap[kMaxDwTaps + 1];
   int64_t off[kMaxDwTaps];
   for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
     for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
@@ -57,24 +59,31 @@ EDGERT_AVX512VNNI void Dw16(const OpParams& p, uint8_t* arena) {
     for (int oy = 0; oy < p.out_h; ++oy) {
       for (int ox = 0; ox < p.out_w; ++ox) {
         const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
+        tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
         int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
-        for (int c0 = 0; c0 < c; c0 += 16) {
-          const int nv = std::min(16, c - c0);
-          const __mmask16 mask = nv >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nv) - 1);
-          __m512i acc = _mm512_loadu_si512(g.bias.data() + c0);
-          const int32_t* wc = w + c0;
-          if (interior) {
-            for (int t = 0; t < taps; ++t) {
-              const __m512i x = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[t] + c0));
-              acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(wc + static_cast<int64_t>(t) * g.npad)));
+        for (int c0 = 0; c0 < c; c0 += 32) {
+          const int nv = std::min(32, c - c0);
+          const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+          __m512i acc_lo = _mm512_loadu_si512(g.bias.data() + c0);
+          __m512i acc_hi = _mm512_loadu_si512(g.bias.data() + c0 + 16);
+          const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+          for (int q = 0; q < pairs; ++q) {
+            const int8_t* p0 = tap[2 * q];
+            const int8_t* p1 = tap[2 * q + 1];
+            __m512i x0, x1;
+            if (interior) {
+              x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0));
+              x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0));
+            } else {
+              x0 = p0 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+              x1 = p1 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
             }
-          } else {
-            for (int t = 0; t < taps; ++t) {
-              const __m512i x = tap[t] != nullptr ? _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, tap[t] + c0)) : vizp;
-              acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(wc + static_cast<int64_t>(t) * g.npad)));
-            }
+            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
           }
-          _mm_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi32_epi8(Requant<MODE>(acc, g, c0, zp, lo, hi)));
+          const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
+          const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
+          _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
         }
       }
     }
@@ -124,13 +133,13 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
 
 }  // namespace
 
-EDGERT_AVX512VNNI void dwconv_qs8_direct_16c_avx512vnni(const OpParams& p, uint8_t* arena) {
+EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) {
   if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw16<EDGERT_REQUANT_FP32>(p, arena);
+    Dw32<EDGERT_REQUANT_FP32>(p, arena);
   } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw16<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
+    Dw32<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
   } else {
-    Dw16<EDGERT_REQUANT_GEMMLOWP>(p, arena);
+    Dw32<EDGERT_REQUANT_GEMMLOWP>(p, arena);
   }
 }
 

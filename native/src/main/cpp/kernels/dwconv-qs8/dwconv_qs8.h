@@ -7,7 +7,7 @@
 namespace edgert {
 namespace kernels {
 
-void dwconv_qs8_direct_16c_avx512vnni(const OpParams& p, uint8_t* arena);
+void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
 
 }  // namespace kernels
