@@ -13,6 +13,7 @@
 #include "kernels/gemm-qs8/gemm_qs8.h"
 #include "kernels/quantize-f32/vcvt_f32.h"
 #include "pack/gemm_pack.h"
+#include "pack/lut_pack.h"
 
 namespace edgert {
 namespace {
@@ -107,9 +108,21 @@ const KernelVariant kVariants[] = {
      kernels::quantize_f32_qu8_vcvt_avx512vnni},
     {"quantize_f32_qu8_vcvt_avx2", kQuantize, F32, U8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qu8_vcvt_avx2},
     REF("quantize_f32_qu8_ref", kQuantize, F32, U8, ref::quantize_f32_qu8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qs8_qs8_lut_ref", kQuantize, S8, S8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qs8_qs8},
     REF("quantize_qs8_qs8_ref", kQuantize, S8, S8, ref::requantize_qs8_qs8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qs8_qu8_lut_ref", kQuantize, S8, U8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qs8_qu8},
     REF("quantize_qs8_qu8_ref", kQuantize, S8, U8, ref::requantize_qs8_qu8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qu8_qs8_lut_ref", kQuantize, U8, S8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qu8_qs8},
     REF("quantize_qu8_qs8_ref", kQuantize, U8, S8, ref::requantize_qu8_qs8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qu8_qu8_lut_ref", kQuantize, U8, U8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qu8_qu8},
     REF("quantize_qu8_qu8_ref", kQuantize, U8, U8, ref::requantize_qu8_qu8),
     REF("dequantize_qs8_f32_ref", kDequantize, S8, F32, ref::dequantize_qs8_f32),
     REF("dequantize_qu8_f32_ref", kDequantize, U8, F32, ref::dequantize_qu8_f32),

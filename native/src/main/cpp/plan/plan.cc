@@ -229,7 +229,9 @@ int edgert_plan_prepare(edgert_plan* plan) {
     plan->packed_bytes += prm.gemm.Bytes();
     plan->packed_bytes += static_cast<int64_t>(prm.mult.size() * sizeof(int32_t) + prm.shift.size() * sizeof(int) +
                                                prm.fscale.size() * sizeof(float));
-    if (op.builtin == edgert::kLogistic || op.builtin == edgert::kTanh) plan->packed_bytes += sizeof(prm.lut);
+    if (op.builtin == edgert::kLogistic || op.builtin == edgert::kTanh || k->run == edgert::ref::lut_x8) {
+      plan->packed_bytes += sizeof(prm.lut);
+    }
     if (op.builtin == edgert::kSoftmax) plan->packed_bytes += sizeof(prm.table) + sizeof(prm.table16);
     for (const edgert::TensorRef& r : op.params.in) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
     for (const edgert::TensorRef& r : op.params.out) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
