@@ -104,6 +104,16 @@ int main() {
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("random shape");
   }
+  // FULLY_CONNECTED with many batch rows (GEMM row tiles and 64-row chunks) and deep / odd depths.
+  for (int i = 0; i < 24; ++i) {
+    const int mode = modes[i % 4];
+    ConvTester t;
+    t.kind(ConvTester::kFc).dtype(edgert_test::kI8).mode(mode).input(shapes.Int(3, 150), 1, shapes.Int(1, 9), shapes.Int(1, 130))
+        .out_channels(shapes.Int(1, 40)).per_channel(i % 3 != 0).bias(i % 5 != 0).activation(i % 4).extremes(i % 2 == 0)
+        .input_zp(shapes.Int(-128, 127)).output_zp(shapes.Int(-128, 127))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
+    cases += t.Test("fc batches");
+  }
   // MobileNet-style depthwise 3x3, stride 1 and 2, depth multiplier 1, channel counts around the vector widths.
   for (int i = 0; i < 64; ++i) {
     const int mode = modes[i % 4];

@@ -82,7 +82,8 @@ int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode);
 int edgert_plan_prepare(edgert_plan* plan);
 
 // Runs all ops over arena (at least the size the Java planner computed, 64-byte aligned). op_times_ns, when not
-// NULL, receives the wall time of each op (n_ops entries).
+// NULL, receives the wall time of each op (n_ops entries). Not concurrently on one plan: some kernels use scratch
+// the plan owns (im2col rows, sized at prepare).
 int edgert_plan_run(edgert_plan* plan, void* arena, int64_t* op_times_ns);
 
 // Number of ops declared.
