@@ -96,11 +96,12 @@ EDGERT_AVX512VNNI inline __m512i Requant(__m512i acc, const PackedGemm& g, int n
     f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-16777216.0f)), _mm512_set1_ps(16777216.0f));
     r = _mm512_cvtps_epi32(f);
   } else {
-    const __m512i x = _mm512_sllv_epi32(acc, _mm512_loadu_si512(g.left.data() + n0));
+    const __m512i x = g.any_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(g.left.data() + n0)) : acc;
     const __m512i m = _mm512_loadu_si512(g.mult.data() + n0);
+    const __m512i m_odd = _mm512_loadu_si512(g.mult_odd.data() + n0);
     const __m512i r30 = _mm512_set1_epi64(1LL << 30);
     __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
-    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32)), r30);
+    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m_odd), r30);
     even = _mm512_srli_epi64(even, 31);
     odd = _mm512_slli_epi64(odd, 1);
     const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
@@ -130,11 +131,11 @@ EDGERT_AVX2 inline __m256i Requant(__m256i acc, const PackedGemm& g, int n0, __m
     f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(-16777216.0f)), _mm256_set1_ps(16777216.0f));
     r = _mm256_cvtps_epi32(f);
   } else {
-    const __m256i x = _mm256_sllv_epi32(acc, Load(g.left.data() + n0));
+    const __m256i x = g.any_left ? _mm256_sllv_epi32(acc, Load(g.left.data() + n0)) : acc;
     const __m256i m = Load(g.mult.data() + n0);
     const __m256i r30 = _mm256_set1_epi64x(1LL << 30);
     __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), r30);
-    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), r30);
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), Load(g.mult_odd.data() + n0)), r30);
     even = _mm256_srli_epi64(even, 31);
     odd = _mm256_slli_epi64(odd, 1);
     const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);

@@ -42,6 +42,14 @@ void RequantVectors(OpParams& p, const int32_t* bias, const uint32_t* corr) {
   }
 }
 
+// Derived requant vectors, recomputed after any permutation of the per-channel ones.
+void FinishRequantVectors(PackedGemm& g) {
+  g.mult_odd.assign(g.mult.size(), 0);
+  for (size_t i = 0; i + 1 < g.mult.size(); i += 2) g.mult_odd[i] = g.mult[i + 1];
+  g.any_left = false;
+  for (int32_t l : g.left) g.any_left |= l != 0;
+}
+
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   PackedGemm& g = p.gemm;
   const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
@@ -82,6 +90,7 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
     }
   }
   RequantVectors(p, bias, corr.data());
+  FinishRequantVectors(g);
   g.scratch.assign(static_cast<size_t>(g.rows_per_chunk) * g.kpad * elem + 64, 0);
 }
 
@@ -125,6 +134,7 @@ void PackDw(OpParams& p) {
     }
   }
   RequantVectors(p, bias, corr.data());
+  FinishRequantVectors(g);
 }
 
 void PackDwC2(OpParams& p) {
@@ -176,6 +186,7 @@ void PackDwC2(OpParams& p) {
   g.fscale.swap(fs);
   g.npad = npad;
   g.nr = 32;
+  FinishRequantVectors(g);
 }
 
 }  // namespace edgert

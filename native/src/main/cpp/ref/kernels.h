@@ -38,12 +38,14 @@ struct PackedGemm {
   std::vector<uint8_t> w;        // variant layout (see pack/gemm_pack.h)
   std::vector<int32_t> bias;     // bias with the zero-point corrections folded in
   std::vector<int32_t> mult, left, right, rmask, rhalf, right_m1;
+  std::vector<int32_t> mult_odd;  // mult_odd[2j] = mult[2j + 1]: odd lanes' multipliers in the even positions
+  bool any_left = false;          // some channel has a left shift (multiplier > 1)
   std::vector<float> fscale;
   mutable std::vector<uint8_t> scratch;  // run-time rows of A; owned by the plan, written by the kernel
   int64_t Bytes() const {
     return static_cast<int64_t>(w.size() + scratch.size() +
                                 4 * (bias.size() + mult.size() + left.size() + right.size() + rmask.size() +
-                                     rhalf.size() + right_m1.size() + fscale.size()));
+                                     rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()));
   }
 };
 
