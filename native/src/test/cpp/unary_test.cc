@@ -69,7 +69,7 @@ void QuantizeVariantsMatchRef() {
     const std::string prefix = dt == kI8 ? "quantize_f32_qs8_" : "quantize_f32_qu8_";
     for (int i = 0; i < edgert_kernel_count(); ++i) {
       const std::string id = edgert_kernel_id(i);
-      if (id.rfind(prefix, 0) != 0 || id == ref_id || !edgert_kernel_cpu_supported(i)) continue;
+      if (id.rfind(prefix, 0) != 0 || id == ref_id || !edgert_kernel_enabled(i)) continue;
       int runs = 0;
       for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {
         if ((edgert_kernel_requant_modes(i) & (1 << mode)) == 0) continue;

@@ -23,7 +23,7 @@ class UnaryTester {
   int Test(const char* label) const {
     int n = 0;
     for (int i = 0; i < edgert_kernel_count(); ++i) {
-      if (edgert_kernel_builtin(i) != op_ || !edgert_kernel_cpu_supported(i)) continue;
+      if (edgert_kernel_builtin(i) != op_ || !edgert_kernel_enabled(i)) continue;
       const std::string id = edgert_kernel_id(i);
       const std::string in = in_t_ == kF32 ? "f32" : in_t_ == kI8 ? "qs8" : "qu8";
       const std::string out = out_t_ == kF32 ? "f32" : out_t_ == kI8 ? "qs8" : "qu8";

@@ -218,4 +218,8 @@ int edgert_kernel_cpu_supported(int i) {
   return (edgert_cpu_features() & v.cpu_required) == v.cpu_required ? 1 : 0;
 }
 
+int edgert_kernel_enabled(int i) {
+  return i >= 0 && i < edgert::KernelCount() && edgert::KernelEnabled(edgert::KernelAt(i)) ? 1 : 0;
+}
+
 }  // extern "C"

@@ -112,6 +112,8 @@ int edgert_kernel_builtin(int i);
 int edgert_kernel_requant_modes(int i);
 // 1 when this CPU can run variant i (ref variants: always).
 int edgert_kernel_cpu_supported(int i);
+// 1 when variant i may be bound here: supported by this CPU and allowed by EDGERT_ISA (ref variants: always).
+int edgert_kernel_enabled(int i);
 
 // ---- CPU features (x86: CPUID; arm64: getauxval(AT_HWCAP)); bits below ----
 #define EDGERT_CPU_SSE41 (1ull << 0)
