@@ -1,7 +1,8 @@
 // CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED against the oracle: strides, dilation, SAME/VALID, groups, depth
 // multiplier, per-channel and per-tensor weights, optional bias, fused activations, zero points at the extremes,
 // tiny and > 1 multipliers, exact power-of-two multipliers (ties in the rounding right shift), -128 inputs, all four
-// requant modes (GEMMLOWP_UP as a per-op override).
+// requant modes (GEMMLOWP_UP as a per-op override); random shapes for the tiled SIMD variants, which are skipped
+// (and listed) for modes they do not declare and ops they do not apply to.
 #include "conv_tester.h"
 
 using edgert_test::ConvTester;
@@ -77,11 +78,58 @@ int main() {
       cases += t.Test("groups");
     }
   }
-  printf("conv_test: %d variant runs\n", cases);
-  for (const char* p : {"conv2d_", "dwconv_", "fc_"}) {
-    for (int i = 0; i < edgert_kernel_count(); ++i) {
-      if (std::string(edgert_kernel_id(i)).rfind(p, 0) == 0) printf("  covered %s\n", edgert_kernel_id(i));
-    }
+  // Random shapes for the tiled variants: row counts across tile and chunk edges (GEMM chunks of 64 rows), channel
+  // counts not multiples of 8 / 16, depths not multiples of 2 / 4, 1x1 stride 1 (plain GEMM) and general kernels,
+  // random zero points, scales and activations, every mode, int8 and uint8.
+  edgert_test::Rng shapes(12345);
+  for (int i = 0; i < 240; ++i) {
+    const int mode = modes[i % 4];
+    const int dt = (i / 4) % 3 == 2 ? edgert_test::kU8 : edgert_test::kI8;
+    const bool s8 = dt == edgert_test::kI8;
+    const int kind_pick = shapes.Int(0, 3);
+    const ConvTester::Kind kind = kind_pick <= 1 ? ConvTester::kConv : kind_pick == 2 ? ConvTester::kDepthwise : ConvTester::kFc;
+    ConvTester t;
+    const bool one_by_one = kind == ConvTester::kConv && shapes.Int(0, 1) == 0;
+    const int kh = one_by_one ? 1 : shapes.Int(1, 5), kw = one_by_one ? 1 : shapes.Int(1, 5);
+    const int dh = one_by_one ? 1 : shapes.Int(1, 2), dw = one_by_one ? 1 : shapes.Int(1, 2);
+    const int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+    const int dm = kind == ConvTester::kDepthwise ? shapes.Int(1, 2) : 1;
+    t.kind(kind).dtype(dt).mode(mode).input(shapes.Int(1, 2), shapes.Int(eh, 13), shapes.Int(ew, 13), shapes.Int(1, 40))
+        .kernel(kh, kw).stride(one_by_one ? 1 : shapes.Int(1, 2), one_by_one ? 1 : shapes.Int(1, 2))
+        .dilation(dh, dw).padding(shapes.Int(0, 1)).out_channels(kind == ConvTester::kFc ? shapes.Int(1, 70) : shapes.Int(1, 70))
+        .depth_multiplier(dm).bias(shapes.Int(0, 3) != 0).activation(shapes.Int(0, 3))
+        .per_channel(s8 && shapes.Int(0, 3) != 0).extremes(shapes.Int(0, 2) == 0)
+        .input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("random shape");
   }
+  // FULLY_CONNECTED with many batch rows (GEMM row tiles and 64-row chunks) and deep / odd depths.
+  for (int i = 0; i < 24; ++i) {
+    const int mode = modes[i % 4];
+    ConvTester t;
+    t.kind(ConvTester::kFc).dtype(edgert_test::kI8).mode(mode).input(shapes.Int(3, 150), 1, shapes.Int(1, 9), shapes.Int(1, 130))
+        .out_channels(shapes.Int(1, 40)).per_channel(i % 3 != 0).bias(i % 5 != 0).activation(i % 4).extremes(i % 2 == 0)
+        .input_zp(shapes.Int(-128, 127)).output_zp(shapes.Int(-128, 127))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
+    cases += t.Test("fc batches");
+  }
+  // MobileNet-style depthwise 3x3, stride 1 and 2, depth multiplier 1, channel counts around the vector widths.
+  for (int i = 0; i < 64; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 4 != 3;
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(1, shapes.Int(3, 12), shapes.Int(3, 12), shapes.Int(1, 80)).kernel(3, 3).stride(1 + (i / 2) % 2, 1 + (i / 2) % 2)
+        .padding(shapes.Int(0, 1)).depth_multiplier(1).activation(shapes.Int(0, 3)).bias(shapes.Int(0, 4) != 0)
+        .per_channel(s8).extremes(i % 3 == 0).input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("depthwise 3x3");
+  }
+  printf("conv_test: %d variant runs\n", cases);
+  for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
+  for (const auto& kv : ConvTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);
   return edgert_test::Finish("conv_test");
 }

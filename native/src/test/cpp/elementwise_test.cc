@@ -37,10 +37,21 @@ int main() {
       }
     }
   }
-  printf("elementwise_test: %d variant runs\n", runs);
-  for (int i = 0; i < edgert_kernel_count(); ++i) {
-    const std::string id = edgert_kernel_id(i);
-    if (id.rfind("add_", 0) == 0 || id.rfind("sub_", 0) == 0 || id.rfind("mul_", 0) == 0) printf("  covered %s\n", id.c_str());
+  // Same-shape inputs of random sizes (vector tails) and scales, for the no-broadcast SIMD variants.
+  edgert_test::Rng rng(77);
+  for (int i = 0; i < 120; ++i) {
+    const int mode = i % 3 == 0 ? EDGERT_REQUANT_SINGLE : i % 3 == 1 ? EDGERT_REQUANT_GEMMLOWP : EDGERT_REQUANT_FP32;
+    const int dt = i % 4 == 3 ? edgert_test::kU8 : edgert_test::kI8;
+    const bool s8 = dt == edgert_test::kI8;
+    const std::vector<int32_t> shape = {rng.Int(1, 2), rng.Int(1, 9), rng.Int(1, 9), rng.Int(1, 40)};
+    const int lo = s8 ? -128 : 0, hi = s8 ? 127 : 255;
+    runs += ElementwiseTester().op(i % 5 == 4 ? 41 : i % 7 == 6 ? 18 : 0).dtype(dt).mode(mode).shapes(shape, shape)
+                .zero_points(rng.Int(lo, hi), rng.Int(lo, hi), rng.Int(lo, hi))
+                .scales(rng.Float(0.001f, 1.0f), rng.Float(0.001f, 1.0f), rng.Float(0.001f, 2.0f)).activation(rng.Int(0, 3))
+                .seed(seed++).Test("random same shape");
   }
+  printf("elementwise_test: %d variant runs\n", runs);
+  for (const auto& kv : ElementwiseTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
+  for (const auto& kv : ElementwiseTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);
   return edgert_test::Finish("elementwise_test");
 }

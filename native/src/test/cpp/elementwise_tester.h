@@ -2,6 +2,8 @@
 #ifndef EDGERT_ELEMENTWISE_TESTER_H_
 #define EDGERT_ELEMENTWISE_TESTER_H_
 
+#include <map>
+
 #include "test_util.h"
 
 namespace edgert_test {
@@ -20,8 +22,29 @@ class ElementwiseTester {
   int Test(const char* label) const {
     const char* name = op_ == 0 ? "add_" : op_ == 41 ? "sub_" : "mul_";
     const std::vector<std::string> ids = Variants(op_, std::string(name) + (dtype_ == kI8 ? "qs8_" : "qu8_"));
-    for (const std::string& id : ids) TestVariant(id, label);
-    return static_cast<int>(ids.size());
+    int tested = 0;
+    for (const std::string& id : ids) {
+      int modes = 0;
+      for (int i = 0; i < edgert_kernel_count(); ++i) {
+        if (id == edgert_kernel_id(i)) modes = edgert_kernel_requant_modes(i);
+      }
+      if ((modes & (1 << mode_)) == 0) {  // the variant does not declare this mode
+        ++Skipped()[id + " (requant mode " + std::to_string(mode_) + ")"];
+        continue;
+      }
+      tested += TestVariant(id, label);
+    }
+    return tested;
+  }
+
+  // Variant runs per id, and skipped runs per reason.
+  static std::map<std::string, int>& Covered() {
+    static std::map<std::string, int> covered;
+    return covered;
+  }
+  static std::map<std::string, int>& Skipped() {
+    static std::map<std::string, int> skipped;
+    return skipped;
   }
 
  private:
@@ -31,7 +54,8 @@ class ElementwiseTester {
     return n;
   }
 
-  void TestVariant(const std::string& id, const char* label) const {
+  // Returns 1 when the variant ran, 0 when it does not apply (e.g. broadcasting for a no-broadcast variant).
+  int TestVariant(const std::string& id, const char* label) const {
     Rng rng(seed_);
     const int qmin = QMin(dtype_), qmax = QMax(dtype_);
     // Broadcast output shape (right-aligned).
@@ -52,8 +76,16 @@ class ElementwiseTester {
     pb.Op(op_, id.c_str(), {ia, ib}, {io}, {act_});
     if (edgert_plan_prepare(pb.plan) != 0) {
       EXPECT_TRUE(false, "%s %s: prepare: %s", id.c_str(), label, edgert_plan_error(pb.plan));
-      return;
+      return 1;
     }
+    // A requested variant that does not apply to this op's shape/params is replaced by the registry's choice.
+    if (std::string(edgert_plan_op_kernel(pb.plan, 0)) != id) {
+      EXPECT_TRUE(id.find("_ref") == std::string::npos, "ref variant %s replaced by %s", id.c_str(),
+                  edgert_plan_op_kernel(pb.plan, 0));
+      ++Skipped()[id + " (does not apply: " + label + ")"];
+      return 0;
+    }
+    ++Covered()[id];
     uint8_t* arena = pb.Arena();
     memcpy(arena, da.data(), da.size());
     memcpy(arena + off_b, db.data(), db.size());
@@ -103,6 +135,7 @@ class ElementwiseTester {
       if (got != want) ++bad;
       EXPECT_TRUE(got == want, "%s %s mode %d: output %lld: got %d, want %d", id.c_str(), label, mode_, (long long)i, got, want);
     }
+    return 1;
   }
 
   // XNNPACK add multipliers for the test's scales; false when TFLite would not delegate (ratios out of range).

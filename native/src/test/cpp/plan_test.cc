@@ -12,9 +12,13 @@ void TestRegistry() {
   EXPECT_TRUE(n >= 40, "kernel count %d", n);
   for (int i = 0; i < n; ++i) {
     const std::string id = edgert_kernel_id(i);
-    EXPECT_TRUE(id.size() > 4 && id.compare(id.size() - 4, 4, "_ref") == 0, "id %s should end with _ref", id.c_str());
+    const std::string isa = id.substr(id.rfind('_') + 1);
+    const bool known_isa = isa == "ref" || isa == "avx2" || isa == "avx512vnni" || isa == "avxvnni" || isa == "neon" ||
+                           isa == "neondot" || isa == "neoni8mm" || isa == "cuda";
+    EXPECT_TRUE(known_isa, "id %s should end with an ISA token (STYLE.md)", id.c_str());
     EXPECT_TRUE(edgert_kernel_builtin(i) >= 0, "%s builtin", id.c_str());
-    EXPECT_TRUE(edgert_kernel_cpu_supported(i) == 1, "%s supported", id.c_str());
+    if (isa == "ref") EXPECT_TRUE(edgert_kernel_cpu_supported(i) == 1, "%s supported", id.c_str());
+    EXPECT_TRUE((edgert_kernel_requant_modes(i) & (1 << EDGERT_REQUANT_GEMMLOWP)) != 0, "%s implements gemmlowp", id.c_str());
     for (int j = 0; j < i; ++j) EXPECT_TRUE(id != edgert_kernel_id(j), "duplicate id %s", id.c_str());
   }
   EXPECT_TRUE(edgert_kernel_id(n) == nullptr, "id past the end");
@@ -58,7 +62,8 @@ void TestTwoOpPlan() {
   EXPECT_TRUE(edgert_plan_run(plan, nullptr, nullptr) == -1, "run before prepare fails");
   EXPECT_TRUE(strstr(edgert_plan_error(plan), "prepare") != nullptr, "message: %s", edgert_plan_error(plan));
   EXPECT_TRUE(edgert_plan_prepare(plan) == 0, "prepare: %s", edgert_plan_error(plan));
-  EXPECT_TRUE(std::string(edgert_plan_op_kernel(plan, 0)) == "add_qs8_ref", "kernel 0 %s", edgert_plan_op_kernel(plan, 0));
+  // The best enabled ADD variant: a SIMD one where the CPU has its ISA (EDGERT_ISA permitting), else the ref.
+  EXPECT_TRUE(std::string(edgert_plan_op_kernel(plan, 0)).rfind("add_qs8_", 0) == 0, "kernel 0 %s", edgert_plan_op_kernel(plan, 0));
   EXPECT_TRUE(std::string(edgert_plan_op_kernel(plan, 1)) == "logistic_qs8_lut_ref", "kernel 1 %s", edgert_plan_op_kernel(plan, 1));
   EXPECT_TRUE(edgert_plan_op_kernel(plan, 2) == nullptr, "op 2 does not exist");
   EXPECT_TRUE(edgert_plan_packed_bytes(plan) == 256, "packed bytes %lld (the LOGISTIC table)", (long long)edgert_plan_packed_bytes(plan));

@@ -197,8 +197,8 @@ inline std::vector<std::string> Variants(int builtin, const std::string& prefix)
   for (int i = 0; i < edgert_kernel_count(); ++i) {
     const std::string id = edgert_kernel_id(i);
     if (edgert_kernel_builtin(i) != builtin || id.compare(0, prefix.size(), prefix) != 0) continue;
-    if (!edgert_kernel_cpu_supported(i)) {
-      printf("  skip %s (CPU lacks its ISA)\n", id.c_str());
+    if (!edgert_kernel_enabled(i)) {
+      printf("  skip %s (%s)\n", id.c_str(), edgert_kernel_cpu_supported(i) ? "not in EDGERT_ISA" : "CPU lacks its ISA");
       continue;
     }
     ids.push_back(id);

@@ -59,11 +59,67 @@ void QuantizeOutOfRange() {
   EXPECT_TRUE(o[3] == 127, "12.3 / 0.1 + 5 saturates: %d", o[3]);
 }
 
+// Every QUANTIZE float -> q8 variant against quantize_f32_q8_ref on odd lengths (vector tails) with exact ties,
+// NaN, infinities, values beyond int32 after scaling, denormals and random scales / zero points, in each mode the
+// variant declares.
+void QuantizeVariantsMatchRef() {
+  edgert_test::Rng rng(2024);
+  for (int dt : {kI8, edgert_test::kU8}) {
+    const std::string ref_id = dt == kI8 ? "quantize_f32_qs8_ref" : "quantize_f32_qu8_ref";
+    const std::string prefix = dt == kI8 ? "quantize_f32_qs8_" : "quantize_f32_qu8_";
+    for (int i = 0; i < edgert_kernel_count(); ++i) {
+      const std::string id = edgert_kernel_id(i);
+      if (id.rfind(prefix, 0) != 0 || id == ref_id || !edgert_kernel_enabled(i)) continue;
+      int runs = 0;
+      for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {
+        if ((edgert_kernel_requant_modes(i) & (1 << mode)) == 0) continue;
+        for (int trial = 0; trial < 30; ++trial) {
+          const int n = rng.Int(1, 100);
+          const float scale = rng.Float(0.0005f, 2.0f);
+          const int zp = dt == kI8 ? rng.Int(-128, 127) : rng.Int(0, 255);
+          std::vector<float> v(n);
+          for (int k = 0; k < n; ++k) {
+            const int pick = rng.Int(0, 9);
+            v[k] = pick == 0 ? (rng.Int(-400, 400) + 0.5f) * scale
+                   : pick == 1 ? std::nanf("")
+                   : pick == 2 ? (rng.Int(0, 1) ? INFINITY : -INFINITY)
+                   : pick == 3 ? rng.Float(-1e30f, 1e30f)
+                   : pick == 4 ? rng.Float(-3e9f, 3e9f) * scale
+                   : pick == 5 ? 1e-40f * rng.Int(-5, 5)
+                               : rng.Float(-300.0f, 300.0f) * scale;
+          }
+          std::vector<int8_t> got(n), want(n);
+          for (int pass = 0; pass < 2; ++pass) {
+            edgert_test::PlanBuilder b(mode);
+            const int x = b.Act(kF32, {n});
+            const int64_t off = b.next_offset;
+            const int y = b.Act(dt, {n}, scale, zp);
+            b.Op(114, pass == 0 ? id.c_str() : ref_id.c_str(), {x}, {y});
+            EXPECT_TRUE(edgert_plan_prepare(b.plan) == 0, "%s prepare %s", id.c_str(), edgert_plan_error(b.plan));
+            uint8_t* arena = b.Arena();
+            memcpy(arena, v.data(), n * sizeof(float));
+            EXPECT_TRUE(edgert_plan_run(b.plan, arena, nullptr) == 0, "run");
+            memcpy(pass == 0 ? got.data() : want.data(), arena + off, n);
+            EXPECT_TRUE(arena[off + n] == 0xCD, "%s wrote past the output (n %d)", id.c_str(), n);
+          }
+          for (int k = 0; k < n; ++k) {
+            EXPECT_TRUE(got[k] == want[k], "%s mode %d: x %g scale %g zp %d: got %d want %d", id.c_str(), mode, v[k], scale,
+                        zp, got[k], want[k]);
+          }
+          ++runs;
+        }
+      }
+      printf("  covered %s against %s (%d runs)\n", id.c_str(), ref_id.c_str(), runs);
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
   FloatSanity();
   QuantizeOutOfRange();
+  QuantizeVariantsMatchRef();
   int runs = 0;
   uint64_t seed = 1001;
   for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {

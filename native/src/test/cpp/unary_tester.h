@@ -23,12 +23,13 @@ class UnaryTester {
   int Test(const char* label) const {
     int n = 0;
     for (int i = 0; i < edgert_kernel_count(); ++i) {
-      if (edgert_kernel_builtin(i) != op_ || !edgert_kernel_cpu_supported(i)) continue;
+      if (edgert_kernel_builtin(i) != op_ || !edgert_kernel_enabled(i)) continue;
       const std::string id = edgert_kernel_id(i);
       const std::string in = in_t_ == kF32 ? "f32" : in_t_ == kI8 ? "qs8" : "qu8";
       const std::string out = out_t_ == kF32 ? "f32" : out_t_ == kI8 ? "qs8" : "qu8";
       const bool convert = op_ == 114 || op_ == 6;
       if (convert ? id.find("_" + in + "_" + out + "_") == std::string::npos : id.find("_" + in + "_") == std::string::npos) continue;
+      if ((edgert_kernel_requant_modes(i) & (1 << mode_)) == 0) continue;  // the variant does not declare this mode
       TestVariant(id, label);
       ++n;
     }

@@ -1,7 +1,7 @@
 // Kernel registry: per op family (builtin op + input/output dtype) an ordered list of variants, best first,
 // the scalar `ref` variant always last (STYLE.md, XNNPACK gemm-config / ruy paths).
 //
-// Only `ref` variants exist today. A faster variant (avx2, avx512vnni, avxvnni, neon, neondot, neoni8mm, cuda) is
+// A faster variant (avx2, avx512vnni, avxvnni, neon, neondot, neoni8mm, cuda) is
 // added by writing its kernel (kernels/<op>-<dtype>/, `__attribute__((target(...)))` per function, never a
 // global -march) and listing it before `ref` in its family in config/registry.cc with the CPU features it needs.
 // A variant is enabled when compiled in, supported by this CPU (edgert_cpu_features) and allowed by EDGERT_ISA
@@ -29,6 +29,9 @@ constexpr int kAnyDtype = -1;
 // (GEMMLOWP, SINGLE, FP32); the convolution family also GEMMLOWP_UP (a per-op override).
 constexpr uint32_t kAllRequantModes = 0x7;
 constexpr uint32_t kConvRequantModes = kAllRequantModes | (1u << EDGERT_REQUANT_GEMMLOWP_UP);
+// The SIMD GEMM variants: GEMMLOWP, FP32 and GEMMLOWP_UP (no SINGLE yet).
+constexpr uint32_t kGemmSimdRequantModes =
+    (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << EDGERT_REQUANT_FP32) | (1u << EDGERT_REQUANT_GEMMLOWP_UP);
 
 struct KernelVariant {
   const char* id;          // <op>_<dtype>_<algorithm>[_<tile>]_<isa>
@@ -39,6 +42,10 @@ struct KernelVariant {
   uint64_t cpu_required;   // EDGERT_CPU_* bits the CPU must have
   uint32_t requant_modes;
   KernelFn run;
+  // Optional: whether the variant handles this prepared op (shape, constant weights...); nullptr = always.
+  bool (*applies)(const OpParams& p) = nullptr;
+  // Optional: packs weights / sizes scratch into p at prepare, after applies() said yes.
+  void (*pack)(OpParams& p) = nullptr;
 };
 
 // Every compiled variant, families in registry order, best first within each family.
@@ -51,8 +58,10 @@ const KernelVariant* FindKernel(const char* id);
 // Whether variant can run here (CPU features and EDGERT_ISA).
 bool KernelEnabled(const KernelVariant& v);
 
-// First enabled variant of the family (builtin, in_dtype, out_dtype) supporting requant_mode, or nullptr.
-const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode);
+// First enabled variant of the family (builtin, in_dtype, out_dtype) supporting requant_mode and applying to the
+// prepared params p (when p is not null), or nullptr.
+const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode,
+                                const OpParams* p = nullptr);
 
 // Whether variant implements (builtin, in_dtype, out_dtype).
 bool KernelMatches(const KernelVariant& v, int builtin, int in_dtype, int out_dtype);

@@ -8,6 +8,12 @@
 
 #include "config/kernel_config.h"
 #include "edgert/plan.h"
+#include "kernels/add-qs8/vadd_qs8.h"
+#include "kernels/dwconv-qs8/dwconv_qs8.h"
+#include "kernels/gemm-qs8/gemm_qs8.h"
+#include "kernels/quantize-f32/vcvt_f32.h"
+#include "pack/gemm_pack.h"
+#include "pack/lut_pack.h"
 
 namespace edgert {
 namespace {
@@ -20,16 +26,42 @@ constexpr int ANY = kAnyDtype;
 #define REF(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kAllRequantModes, fn}
 #define REF_CONV(id, builtin, in, out, fn) {id, builtin, in, out, "ref", 0, kConvRequantModes, fn}
 
+constexpr uint64_t kCpuAvx512Vnni =
+    EDGERT_CPU_AVX512F | EDGERT_CPU_AVX512BW | EDGERT_CPU_AVX512VL | EDGERT_CPU_AVX512VNNI;
+constexpr uint64_t kCpuAvx2 = EDGERT_CPU_AVX2 | EDGERT_CPU_FMA;
+// The two integer plan modes (not FP32).
+constexpr uint32_t kIntegerPlanModes = (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << EDGERT_REQUANT_SINGLE);
+
 // Families, each best first, ref last. Add faster variants above the ref line of their family.
 const KernelVariant kVariants[] = {
+    {"conv2d_qs8_gemm_8x16c4_avx512vnni", kConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4},
+    {"conv2d_qs8_gemm_4x8c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x8c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2},
     REF_CONV("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
     REF_CONV("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
+    {"dwconv_qs8_direct_32c2_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
+     kernels::dwconv_qs8_direct_32c2_avx512vnni, DwApplies, PackDwC2},
+    {"dwconv_qs8_direct_8c_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::dwconv_qs8_direct_8c_avx2, DwApplies, PackDw},
     REF_CONV("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
     REF_CONV("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
+    {"fc_qs8_gemm_8x16c4_avx512vnni", kFullyConnected, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_8x16c4_avx512vnni, GemmFcApplies, kernels::pack_gemm_qs8_fc_u8c4},
+    {"fc_qs8_gemm_4x8c2_avx2", kFullyConnected, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x8c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2},
     REF_CONV("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
     REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
+    {"add_qs8_vadd_avx512vnni", kAdd, S8, S8, "avx512vnni", kCpuAvx512Vnni, 1u << EDGERT_REQUANT_GEMMLOWP,
+     kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+    {"add_qs8_vadd_avx2", kAdd, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
+     kernels::VaddApplies, nullptr},
     REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
     REF("add_qu8_ref", kAdd, U8, U8, ref::add_qu8),
+    {"sub_qs8_vadd_avx512vnni", kSub, S8, S8, "avx512vnni", kCpuAvx512Vnni, 1u << EDGERT_REQUANT_GEMMLOWP,
+     kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+    {"sub_qs8_vadd_avx2", kSub, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
+     kernels::VaddApplies, nullptr},
     REF("sub_qs8_ref", kSub, S8, S8, ref::add_qs8),  // negated input2 multiplier, as TFLite's sub.cc
     REF("sub_qu8_ref", kSub, U8, U8, ref::add_qu8),
     REF("mul_qs8_ref", kMul, S8, S8, ref::mul_qs8),
@@ -68,11 +100,29 @@ const KernelVariant kVariants[] = {
     REF("padv2_any_ref", kPadV2, ANY, ANY, ref::pad_any),
     REF("stridedslice_any_ref", kStridedSlice, ANY, ANY, ref::slice_any),
     REF("transpose_any_ref", kTranspose, ANY, ANY, ref::transpose_any),
+    {"quantize_f32_qs8_vcvt_avx512vnni", kQuantize, F32, S8, "avx512vnni", kCpuAvx512Vnni, kIntegerPlanModes,
+     kernels::quantize_f32_qs8_vcvt_avx512vnni},
+    {"quantize_f32_qs8_vcvt_avx2", kQuantize, F32, S8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qs8_vcvt_avx2},
     REF("quantize_f32_qs8_ref", kQuantize, F32, S8, ref::quantize_f32_qs8),
+    {"quantize_f32_qu8_vcvt_avx512vnni", kQuantize, F32, U8, "avx512vnni", kCpuAvx512Vnni, kIntegerPlanModes,
+     kernels::quantize_f32_qu8_vcvt_avx512vnni},
+    {"quantize_f32_qu8_vcvt_avx2", kQuantize, F32, U8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qu8_vcvt_avx2},
     REF("quantize_f32_qu8_ref", kQuantize, F32, U8, ref::quantize_f32_qu8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qs8_qs8_lut_ref", kQuantize, S8, S8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qs8_qs8},
     REF("quantize_qs8_qs8_ref", kQuantize, S8, S8, ref::requantize_qs8_qs8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qs8_qu8_lut_ref", kQuantize, S8, U8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qs8_qu8},
     REF("quantize_qs8_qu8_ref", kQuantize, S8, U8, ref::requantize_qs8_qu8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qu8_qs8_lut_ref", kQuantize, U8, S8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qu8_qs8},
     REF("quantize_qu8_qs8_ref", kQuantize, U8, S8, ref::requantize_qu8_qs8),
+    // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
+    {"quantize_qu8_qu8_lut_ref", kQuantize, U8, U8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,
+     pack_lut_requantize_qu8_qu8},
     REF("quantize_qu8_qu8_ref", kQuantize, U8, U8, ref::requantize_qu8_qu8),
     REF("dequantize_qs8_f32_ref", kDequantize, S8, F32, ref::dequantize_qs8_f32),
     REF("dequantize_qu8_f32_ref", kDequantize, U8, F32, ref::dequantize_qu8_f32),
@@ -134,10 +184,10 @@ bool KernelMatches(const KernelVariant& v, int builtin, int in_dtype, int out_dt
          (v.out_dtype == kAnyDtype || v.out_dtype == out_dtype);
 }
 
-const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode) {
+const KernelVariant* PickKernel(int builtin, int in_dtype, int out_dtype, int requant_mode, const OpParams* p) {
   for (const KernelVariant& v : kVariants) {
     if (KernelMatches(v, builtin, in_dtype, out_dtype) && (v.requant_modes & (1u << requant_mode)) != 0 &&
-        KernelEnabled(v)) {
+        KernelEnabled(v) && (p == nullptr || v.applies == nullptr || v.applies(*p))) {
       return &v;
     }
   }
@@ -158,6 +208,10 @@ int edgert_kernel_builtin(int i) {
   return i >= 0 && i < edgert::KernelCount() ? edgert::KernelAt(i).builtin : -1;
 }
 
+int edgert_kernel_requant_modes(int i) {
+  return i >= 0 && i < edgert::KernelCount() ? static_cast<int>(edgert::KernelAt(i).requant_modes) : 0;
+}
+
 int edgert_kernel_cpu_supported(int i) {
   if (i < 0 || i >= edgert::KernelCount()) return 0;
   const edgert::KernelVariant& v = edgert::KernelAt(i);
@@ -173,6 +227,10 @@ int edgert_kernel_check(const char* kernel_id, int builtin_code, int in_dtype, i
     return EDGERT_KERNEL_NO_REQUANT_MODE;
   }
   return EDGERT_KERNEL_OK;
+}
+
+int edgert_kernel_enabled(int i) {
+  return i >= 0 && i < edgert::KernelCount() && edgert::KernelEnabled(edgert::KernelAt(i)) ? 1 : 0;
 }
 
 }  // extern "C"

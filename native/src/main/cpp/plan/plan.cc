@@ -210,8 +210,15 @@ int edgert_plan_prepare(edgert_plan* plan) {
       if ((k->requant_modes & (1u << mode)) == 0) {
         return Fail(plan, "op %zu (%s): kernel '%s' does not implement requant mode %d", i, name, k->id, mode);
       }
+      if (k->applies != nullptr && !k->applies(op.params)) {
+        // A request is a preference (a device profile names one variant for every op of a type): where this op's
+        // shape or parameters are outside what the variant handles (groups, depth multiplier, non-constant
+        // weights), the registry's first eligible variant runs instead. edgert_plan_op_kernel reports it.
+        k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode, &op.params);
+        if (k == nullptr) return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d", i, name, in_dtype, out_dtype);
+      }
     } else {
-      k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode);
+      k = edgert::PickKernel(op.builtin, in_dtype, out_dtype, mode, &op.params);
       if (k == nullptr && edgert::PickKernel(op.builtin, in_dtype, out_dtype, EDGERT_REQUANT_GEMMLOWP) != nullptr) {
         return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d implements requant mode %d", i, name, in_dtype,
                     out_dtype, mode);
@@ -219,10 +226,15 @@ int edgert_plan_prepare(edgert_plan* plan) {
       if (k == nullptr) return Fail(plan, "op %zu (%s): no kernel for dtypes %d -> %d", i, name, in_dtype, out_dtype);
     }
     op.kernel = k;
+    op.params.gemm = edgert::PackedGemm();
+    if (k->pack != nullptr) k->pack(op.params);
     const edgert::OpParams& prm = op.params;
+    plan->packed_bytes += prm.gemm.Bytes();
     plan->packed_bytes += static_cast<int64_t>(prm.mult.size() * sizeof(int32_t) + prm.shift.size() * sizeof(int) +
                                                prm.fscale.size() * sizeof(float));
-    if (op.builtin == edgert::kLogistic || op.builtin == edgert::kTanh) plan->packed_bytes += sizeof(prm.lut);
+    if (op.builtin == edgert::kLogistic || op.builtin == edgert::kTanh || k->run == edgert::ref::lut_x8) {
+      plan->packed_bytes += sizeof(prm.lut);
+    }
     if (op.builtin == edgert::kSoftmax) plan->packed_bytes += sizeof(prm.table) + sizeof(prm.table16);
     for (const edgert::TensorRef& r : op.params.in) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
     for (const edgert::TensorRef& r : op.params.out) plan->uses_arena |= r.data == nullptr && r.offset >= 0;

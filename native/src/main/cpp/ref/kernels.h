@@ -29,8 +29,29 @@ struct TensorRef {
 // How MEAN computes (TFLite 2.20 reduce.cc picks by shape and params).
 enum MeanPath { kMeanHw = 0, kMeanGeneral = 1 };
 
+// Weights packed at prepare for a GEMM variant (pack/gemm_pack.h) plus its per-channel requantization vectors,
+// padded to whole tiles of nr channels, and the row scratch the variant fills at run time (sized at prepare).
+struct PackedGemm {
+  int m = 0, k = 0, n = 0;       // rows (pixels / batches), depth, output channels
+  int kpad = 0, npad = 0, nr = 0;
+  int rows_per_chunk = 0;        // rows of A built into scratch at a time
+  std::vector<uint8_t> w;        // variant layout (see pack/gemm_pack.h)
+  std::vector<int32_t> bias;     // bias with the zero-point corrections folded in
+  std::vector<int32_t> mult, left, right, rmask, rhalf, right_m1;
+  std::vector<int32_t> mult_odd;  // mult_odd[2j] = mult[2j + 1]: odd lanes' multipliers in the even positions
+  bool any_left = false;          // some channel has a left shift (multiplier > 1)
+  std::vector<float> fscale;
+  mutable std::vector<uint8_t> scratch;  // run-time rows of A; owned by the plan, written by the kernel
+  int64_t Bytes() const {
+    return static_cast<int64_t>(w.size() + scratch.size() +
+                                4 * (bias.size() + mult.size() + left.size() + right.size() + rmask.size() +
+                                     rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()));
+  }
+};
+
 struct OpParams {
   int requant = EDGERT_REQUANT_GEMMLOWP;
+  PackedGemm gemm;
   std::vector<TensorRef> in, out;
 
   // NHWC geometry (conv, depthwise, pooling, mean).

@@ -82,7 +82,8 @@ int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode);
 int edgert_plan_prepare(edgert_plan* plan);
 
 // Runs all ops over arena (at least the size the Java planner computed, 64-byte aligned). op_times_ns, when not
-// NULL, receives the wall time of each op (n_ops entries).
+// NULL, receives the wall time of each op (n_ops entries). Not concurrently on one plan: some kernels use scratch
+// the plan owns (im2col rows, sized at prepare).
 int edgert_plan_run(edgert_plan* plan, void* arena, int64_t* op_times_ns);
 
 // Number of ops declared.
@@ -107,8 +108,12 @@ int edgert_kernel_count(void);
 const char* edgert_kernel_id(int i);
 // BuiltinOperator code variant i implements.
 int edgert_kernel_builtin(int i);
+// Requant modes variant i implements: bit (1 << EDGERT_REQUANT_*) per mode.
+int edgert_kernel_requant_modes(int i);
 // 1 when this CPU can run variant i (ref variants: always).
 int edgert_kernel_cpu_supported(int i);
+// 1 when variant i may be bound here: supported by this CPU and allowed by EDGERT_ISA (ref variants: always).
+int edgert_kernel_enabled(int i);
 
 // Whether the variant named kernel_id could run an op with this builtin code, input/output dtype (TFLite codes of
 // inputs[0] and outputs[0]) and requant mode (EDGERT_REQUANT_*, after the per-op override), as prepare would decide:

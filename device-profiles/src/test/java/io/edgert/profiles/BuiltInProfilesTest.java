@@ -32,7 +32,7 @@ class BuiltInProfilesTest {
     private static final String DIR = "/io/edgert/profiles/";
     /** {@code <op>_<dtype>[_<algorithm>][_<tile>]_<isa>}: fc_qs8_ref, conv2d_qs8_igemm_4x16c4_avx512vnni. */
     private static final Pattern KERNEL_ID = Pattern.compile(
-            "([a-z0-9]+)_(qs8|qu8|qc8|f32|any)(?:_(?:qs8|qu8|f32))?(?:_([a-z][a-z0-9]*))?(?:_(\\d+x\\d+(?:c\\d+)?))?"
+            "([a-z0-9]+)_(qs8|qu8|qc8|f32|any)(?:_(?:qs8|qu8|f32))?(?:_([a-z][a-z0-9]*))?(?:_(\\d+(?:x\\d+)?(?:c\\d*)?))?"
                     + "_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|cuda)");
     /** The device feature each kernel ISA needs, so a profile never prefers a kernel its match does not guarantee. */
     private static final Map<String, List<String>> ISA_NEEDS = Map.of(

@@ -96,20 +96,24 @@ class ProfileKernelSelectionTest {
     }
 
     @Test
-    void onThisBuildTheAvx512ProfilePicksTheRefKernelsAndSaysWhy() throws Exception {
+    void onThisCpuTheAvx512ProfilePicksTheVnniKernelsAndSaysWhy() throws Exception {
+        assumeTrue(io.edgert.device.Device.detect().hasFeature("avx512vnni"), "this CPU lacks AVX-512 VNNI");
         try (Model model = Model.load(SharedFiles.model(VWW))) {
             PlanSummary plan = plan(model, Profiles.builtIn("x86_64-avx512vnni"));
             KernelChoice conv = plan.choices().get(0);
             assertEquals("CONV_2D", conv.opType());
-            assumeTrue(!NativeBackend.kernelIds().contains("conv2d_qs8_igemm_4x16c4_avx512vnni"),
-                    "the AVX-512 kernels have landed: this test describes the ref-only build");
-            assertEquals("conv2d_qs8_direct_ref", conv.requested());
-            assertEquals("profile x86_64-avx512vnni, choice 3 of 3", conv.reason());
-            assertEquals(List.of("conv2d_qs8_igemm_4x16c4_avx512vnni: not compiled into this build",
-                    "conv2d_qs8_igemm_4x8c8_avx2: not compiled into this build"), conv.skipped());
+            assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", conv.requested());
+            assertEquals("profile x86_64-avx512vnni, choice 1 of 3", conv.reason());
+            assertEquals(List.of(), conv.skipped());
+            assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", plan.kernels().get(0));
+            assertEquals("dwconv_qs8_direct_32c2_avx512vnni", plan.kernels().get(1));
             int reshape = plan.opTypes().indexOf("RESHAPE");
             assertEquals("reshape_any_ref", plan.kernels().get(reshape));
             assertTrue(plan.choices().get(reshape).reason().contains("lists no variant for RESHAPE"));
+        }
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            PlanSummary generic = plan(model, Profiles.builtIn("x86_64-generic"));
+            assertEquals("conv2d_qs8_direct_ref", generic.kernels().get(0), "the generic profile keeps the ref kernels");
         }
     }
 

@@ -1,0 +1,18 @@
+// qs8 ADD / SUB variants without broadcasting (kernels/add-qs8/vadd_x86.cc).
+#ifndef EDGERT_KERNELS_ADD_QS8_VADD_QS8_H_
+#define EDGERT_KERNELS_ADD_QS8_VADD_QS8_H_
+
+#include "ref/kernels.h"
+
+namespace edgert {
+namespace kernels {
+
+// Whether both inputs have the output's shape (no broadcasting) and the op runs TFLite's integer scheme.
+bool VaddApplies(const OpParams& p);
+void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena);
+void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena);
+
+}  // namespace kernels
+}  // namespace edgert
+
+#endif  // EDGERT_KERNELS_ADD_QS8_VADD_QS8_H_

@@ -1,0 +1,157 @@
+// qs8 DEPTHWISE_CONV_2D, direct, depth_multiplier 1, any kernel (up to kMaxDwTaps taps), stride, dilation and
+// padding, per output pixel:
+// - dwconv_qs8_direct_32c2_avx512vnni (F/BW/VL instructions only, listed in the avx512vnni tier): 32 channels
+//   at a time, taps in pairs: vpmaddwd of interleaved sign-extended inputs (vpunpck[lh]wd of two taps) with
+//   int16 weight pairs packed by PackDwC2 (pack/gemm_pack.h); exact (|pair sum| <= 2 * 128 * 128).
+// - dwconv_qs8_direct_8c_avx2: 8 channels, int32 products (vpmulld) with the int32 weights of PackDw.
+// Padded taps read x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
+#include <string.h>
+
+#include <algorithm>
+
+#include "kernels/dwconv-qs8/dwconv_qs8.h"
+#include "kernels/requant_x86.h"
+#include "pack/gemm_pack.h"
+
+namespace edgert {
+namespace kernels {
+namespace {
+
+// Fills taps[] with the input pixel of each filter tap for output (b, oy, ox), nullptr where padded. off[] holds
+// each tap's element offset from the top-left tap (used as is for interior pixels, where no tap is padded).
+// Returns true for an interior pixel.
+inline bool TapPointers(const OpParams& p, const int8_t* input, int b, int oy, int ox, const int64_t* off,
+                        const int8_t** taps) {
+  const int y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
+  const int taps_n = p.k_h * p.k_w;
+  if (y0 >= 0 && x0 >= 0 && y0 + (p.k_h - 1) * p.dil_h < p.in_h && x0 + (p.k_w - 1) * p.dil_w < p.in_w) {
+    const int8_t* base = input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c;
+    for (int t = 0; t < taps_n; ++t) taps[t] = base + off[t];
+    return true;
+  }
+  int t = 0;
+  for (int fy = 0; fy < p.k_h; ++fy) {
+    const int iy = y0 + fy * p.dil_h;
+    for (int fx = 0; fx < p.k_w; ++fx) {
+      const int ix = x0 + fx * p.dil_w;
+      const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
+      taps[t++] = inside ? input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c : nullptr;
+    }
+  }
+  return false;
+}
+
+template <int MODE>
+EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
+  const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
+  const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
+  const int8_t* tap[kMaxDwTaps + 1];
+  int64_t off[kMaxDwTaps];
+  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+  }
+  for (int b = 0; b < p.batches; ++b) {
+    for (int oy = 0; oy < p.out_h; ++oy) {
+      for (int ox = 0; ox < p.out_w; ++ox) {
+        const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
+        tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
+        int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+        for (int c0 = 0; c0 < c; c0 += 32) {
+          const int nv = std::min(32, c - c0);
+          const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+          __m512i acc_lo = _mm512_loadu_si512(g.bias.data() + c0);
+          __m512i acc_hi = _mm512_loadu_si512(g.bias.data() + c0 + 16);
+          const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+          for (int q = 0; q < pairs; ++q) {
+            const int8_t* p0 = tap[2 * q];
+            const int8_t* p1 = tap[2 * q + 1];
+            __m512i x0, x1;
+            if (interior) {
+              x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0));
+              x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0));
+            } else {
+              x0 = p0 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+              x1 = p1 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+            }
+            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+          }
+          const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
+          const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
+          _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
+        }
+      }
+    }
+  }
+}
+
+template <int MODE>
+EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  const int32_t* w = reinterpret_cast<const int32_t*>(g.w.data());
+  const int taps = g.k, c = g.n;
+  const __m256i zp = _mm256_set1_epi32(p.out_zp), lo = _mm256_set1_epi32(p.act_min), hi = _mm256_set1_epi32(p.act_max);
+  const __m256i vizp = _mm256_set1_epi32(p.in_zp);
+  const int8_t* tap[kMaxDwTaps];
+  int64_t off[kMaxDwTaps];
+  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+  }
+  for (int b = 0; b < p.batches; ++b) {
+    for (int oy = 0; oy < p.out_h; ++oy) {
+      for (int ox = 0; ox < p.out_w; ++ox) {
+        TapPointers(p, input, b, oy, ox, off, tap);
+        int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+        for (int c0 = 0; c0 < c; c0 += 8) {
+          const int nv = std::min(8, c - c0);
+          __m256i acc = Load(g.bias.data() + c0);
+          for (int t = 0; t < taps; ++t) {
+            __m256i x = vizp;
+            if (tap[t] != nullptr) {
+              int64_t bytes = 0;
+              memcpy(&bytes, tap[t] + c0, nv);
+              x = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
+            }
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, Load(w + static_cast<int64_t>(t) * g.npad + c0)));
+          }
+          const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
+          const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+          const int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(w16, w16));
+          memcpy(out + c0, &bytes, nv);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw32<EDGERT_REQUANT_FP32>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw32<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
+  } else {
+    Dw32<EDGERT_REQUANT_GEMMLOWP>(p, arena);
+  }
+}
+
+EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw8<EDGERT_REQUANT_FP32>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw8<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
+  } else {
+    Dw8<EDGERT_REQUANT_GEMMLOWP>(p, arena);
+  }
+}
+
+}  // namespace kernels
+}  // namespace edgert

@@ -1,0 +1,16 @@
+// Entry points of the qs8 DEPTHWISE_CONV_2D variants (pack hook: PackDw in pack/gemm_pack.h).
+#ifndef EDGERT_KERNELS_DWCONV_QS8_DWCONV_QS8_H_
+#define EDGERT_KERNELS_DWCONV_QS8_DWCONV_QS8_H_
+
+#include "ref/kernels.h"
+
+namespace edgert {
+namespace kernels {
+
+void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
+void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
+
+}  // namespace kernels
+}  // namespace edgert
+
+#endif  // EDGERT_KERNELS_DWCONV_QS8_DWCONV_QS8_H_

@@ -1,0 +1,23 @@
+// Entry points of the qs8 GEMM variants (CONV_2D groups == 1 and FULLY_CONNECTED) and their pack hooks.
+#ifndef EDGERT_KERNELS_GEMM_QS8_GEMM_QS8_H_
+#define EDGERT_KERNELS_GEMM_QS8_GEMM_QS8_H_
+
+#include "ref/kernels.h"
+
+namespace edgert {
+namespace kernels {
+
+void conv2d_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_u8c4(OpParams& p);
+void pack_gemm_qs8_fc_u8c4(OpParams& p);
+
+void conv2d_qs8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_i16c2(OpParams& p);
+void pack_gemm_qs8_fc_i16c2(OpParams& p);
+
+}  // namespace kernels
+}  // namespace edgert
+
+#endif  // EDGERT_KERNELS_GEMM_QS8_GEMM_QS8_H_

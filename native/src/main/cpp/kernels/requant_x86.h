@@ -1,0 +1,159 @@
+// Vectorized requantization of int32 accumulators for the x86 qs8 variants, bit-exact with ref/quant.h, reading
+// the per-channel vectors of a PackedGemm (pack/gemm_pack.h) at channel n0:
+// - GEMMLOWP / GEMMLOWP_UP: left shift (wrapping), SaturatingRoundingDoublingHighMul as (a * b + 2^30) >> 31 in
+//   64 bits (equal to gemmlowp's nudged truncating division for every input; its saturating case
+//   a = b = INT32_MIN cannot occur, multipliers being non-negative), then gemmlowp's RoundingDivideByPOT
+//   (remainder > threshold, ties away from zero) or the ties-upward shift (x >> e) + bit e-1 of x.
+// - FP32: float(acc) * scale, clamped to +-2^24, vcvtps2dq (round to nearest even under the default MXCSR, as
+//   lrintf).
+// Then + output zero point and the clamp to the activation range.
+#ifndef EDGERT_KERNELS_REQUANT_X86_H_
+#define EDGERT_KERNELS_REQUANT_X86_H_
+
+// GCC 12 warns about _mm512_undefined_* inside its own intrinsic headers, and about the AVX vector ABI of the
+// target-attributed helpers (never called from non-AVX code).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wpsabi"
+#include <immintrin.h>
+
+#include "edgert/plan.h"
+#include "ref/kernels.h"
+
+#define EDGERT_AVX512VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+#define EDGERT_AVX2 __attribute__((target("avx2,fma")))
+
+namespace edgert {
+namespace kernels {
+
+// SaturatingRoundingDoublingHighMul of every lane, as (x * m + 2^30) >> 31 in 64 bits: equal to gemmlowp's nudged
+// truncating division for every x and m of any sign; only x = m = INT32_MIN (saturating) differs, and no caller
+// passes a multiplier of INT32_MIN (QuantizeMultiplier's are in [0, 2^31), negated ones in (-2^31, 0]).
+EDGERT_AVX512VNNI inline __m512i HighMul512(__m512i x, __m512i m) {
+  const __m512i r30 = _mm512_set1_epi64(1LL << 30);
+  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
+  __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32)), r30);
+  even = _mm512_srli_epi64(even, 31);
+  odd = _mm512_slli_epi64(odd, 1);
+  return _mm512_mask_blend_epi32(0xAAAA, even, odd);
+}
+
+// gemmlowp RoundingDivideByPOT: (x >> e) + (remainder > threshold), rmask = 2^e - 1, rhalf = rmask >> 1.
+EDGERT_AVX512VNNI inline __m512i DivideByPOT512(__m512i x, __m512i right, __m512i rmask, __m512i rhalf) {
+  const __m512i rem = _mm512_and_si512(x, rmask);
+  const __m512i thr = _mm512_sub_epi32(rhalf, _mm512_srai_epi32(x, 31));
+  return _mm512_mask_add_epi32(_mm512_srav_epi32(x, right), _mm512_cmpgt_epi32_mask(rem, thr), _mm512_srav_epi32(x, right),
+                               _mm512_set1_epi32(1));
+}
+
+EDGERT_AVX2 inline __m256i HighMul256(__m256i x, __m256i m) {
+  const __m256i r30 = _mm256_set1_epi64x(1LL << 30);
+  __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), r30);
+  __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), r30);
+  even = _mm256_srli_epi64(even, 31);
+  odd = _mm256_slli_epi64(odd, 1);
+  return _mm256_blend_epi32(even, odd, 0xAA);
+}
+
+EDGERT_AVX2 inline __m256i DivideByPOT256(__m256i x, __m256i right, __m256i rmask, __m256i rhalf) {
+  const __m256i rem = _mm256_and_si256(x, rmask);
+  const __m256i thr = _mm256_sub_epi32(rhalf, _mm256_srai_epi32(x, 31));
+  return _mm256_sub_epi32(_mm256_srav_epi32(x, right), _mm256_cmpgt_epi32(rem, thr));  // true lanes are -1
+}
+
+// tflite::MultiplyByQuantizedMultiplier (gemmlowp) with one multiplier / shift for all lanes.
+struct ScalarMul512 {
+  __m512i mult, left, right, rmask, rhalf;
+};
+struct ScalarMul256 {
+  __m256i mult, left, right, rmask, rhalf;
+};
+EDGERT_AVX512VNNI inline ScalarMul512 MakeMul512(int32_t mult, int shift) {
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t rmask = static_cast<int32_t>((1LL << right) - 1);
+  return {_mm512_set1_epi32(mult), _mm512_set1_epi32(shift > 0 ? shift : 0), _mm512_set1_epi32(right),
+          _mm512_set1_epi32(rmask), _mm512_set1_epi32(rmask >> 1)};
+}
+EDGERT_AVX2 inline ScalarMul256 MakeMul256(int32_t mult, int shift) {
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t rmask = static_cast<int32_t>((1LL << right) - 1);
+  return {_mm256_set1_epi32(mult), _mm256_set1_epi32(shift > 0 ? shift : 0), _mm256_set1_epi32(right),
+          _mm256_set1_epi32(rmask), _mm256_set1_epi32(rmask >> 1)};
+}
+EDGERT_AVX512VNNI inline __m512i MulGemmlowp512(__m512i x, const ScalarMul512& m) {
+  return DivideByPOT512(HighMul512(_mm512_sllv_epi32(x, m.left), m.mult), m.right, m.rmask, m.rhalf);
+}
+EDGERT_AVX2 inline __m256i MulGemmlowp256(__m256i x, const ScalarMul256& m) {
+  return DivideByPOT256(HighMul256(_mm256_sllv_epi32(x, m.left), m.mult), m.right, m.rmask, m.rhalf);
+}
+
+template <int MODE>
+EDGERT_AVX512VNNI inline __m512i Requant(__m512i acc, const PackedGemm& g, int n0, __m512i zp, __m512i lo,
+                                         __m512i hi) {
+  __m512i r;
+  if (MODE == EDGERT_REQUANT_FP32) {
+    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(g.fscale.data() + n0));
+    f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-16777216.0f)), _mm512_set1_ps(16777216.0f));
+    r = _mm512_cvtps_epi32(f);
+  } else {
+    const __m512i x = g.any_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(g.left.data() + n0)) : acc;
+    const __m512i m = _mm512_loadu_si512(g.mult.data() + n0);
+    const __m512i m_odd = _mm512_loadu_si512(g.mult_odd.data() + n0);
+    const __m512i r30 = _mm512_set1_epi64(1LL << 30);
+    __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
+    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m_odd), r30);
+    even = _mm512_srli_epi64(even, 31);
+    odd = _mm512_slli_epi64(odd, 1);
+    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
+    const __m512i right = _mm512_loadu_si512(g.right.data() + n0);
+    r = _mm512_srav_epi32(high, right);
+    if (MODE == EDGERT_REQUANT_GEMMLOWP) {
+      const __m512i rem = _mm512_and_si512(high, _mm512_loadu_si512(g.rmask.data() + n0));
+      const __m512i thr = _mm512_sub_epi32(_mm512_loadu_si512(g.rhalf.data() + n0), _mm512_srai_epi32(high, 31));
+      const __mmask16 up = _mm512_cmpgt_epi32_mask(rem, thr);
+      r = _mm512_mask_add_epi32(r, up, r, _mm512_set1_epi32(1));
+    } else {
+      const __m512i bit = _mm512_srlv_epi32(high, _mm512_loadu_si512(g.right_m1.data() + n0));
+      r = _mm512_add_epi32(r, _mm512_and_si512(bit, _mm512_set1_epi32(1)));
+    }
+  }
+  r = _mm512_add_epi32(r, zp);
+  return _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
+}
+
+EDGERT_AVX2 inline __m256i Load(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+
+template <int MODE>
+EDGERT_AVX2 inline __m256i Requant(__m256i acc, const PackedGemm& g, int n0, __m256i zp, __m256i lo, __m256i hi) {
+  __m256i r;
+  if (MODE == EDGERT_REQUANT_FP32) {
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(g.fscale.data() + n0));
+    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(-16777216.0f)), _mm256_set1_ps(16777216.0f));
+    r = _mm256_cvtps_epi32(f);
+  } else {
+    const __m256i x = g.any_left ? _mm256_sllv_epi32(acc, Load(g.left.data() + n0)) : acc;
+    const __m256i m = Load(g.mult.data() + n0);
+    const __m256i r30 = _mm256_set1_epi64x(1LL << 30);
+    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), r30);
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), Load(g.mult_odd.data() + n0)), r30);
+    even = _mm256_srli_epi64(even, 31);
+    odd = _mm256_slli_epi64(odd, 1);
+    const __m256i high = _mm256_blend_epi32(even, odd, 0xAA);
+    r = _mm256_srav_epi32(high, Load(g.right.data() + n0));
+    if (MODE == EDGERT_REQUANT_GEMMLOWP) {
+      const __m256i rem = _mm256_and_si256(high, Load(g.rmask.data() + n0));
+      const __m256i thr = _mm256_sub_epi32(Load(g.rhalf.data() + n0), _mm256_srai_epi32(high, 31));
+      r = _mm256_sub_epi32(r, _mm256_cmpgt_epi32(rem, thr));  // true lanes are -1
+    } else {
+      const __m256i bit = _mm256_srlv_epi32(high, Load(g.right_m1.data() + n0));
+      r = _mm256_add_epi32(r, _mm256_and_si256(bit, _mm256_set1_epi32(1)));
+    }
+  }
+  r = _mm256_add_epi32(r, zp);
+  return _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
+}
+
+}  // namespace kernels
+}  // namespace edgert
+
+#endif  // EDGERT_KERNELS_REQUANT_X86_H_

@@ -1,0 +1,192 @@
+// Weight packing for the qs8 GEMM variants (see gemm_pack.h).
+#include "pack/gemm_pack.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace edgert {
+namespace {
+
+constexpr int kRowsPerChunk = 64;  // multiple of every variant's MR
+
+bool CommonApplies(const OpParams& p) {
+  if (p.in.size() < 2 || p.in[1].data == nullptr) return false;          // weights must be constant
+  if (p.has_bias && (p.in.size() < 3 || p.in[2].data == nullptr)) return false;
+  return p.filter_zp == 0;
+}
+
+// Per-channel requantization vectors of p (per-tensor values repeated), padded to g.npad; bias' = bias - corr.
+void RequantVectors(OpParams& p, const int32_t* bias, const uint32_t* corr) {
+  PackedGemm& g = p.gemm;
+  g.bias.assign(g.npad, 0);
+  g.mult.assign(g.npad, 0);
+  g.left.assign(g.npad, 0);
+  g.right.assign(g.npad, 0);
+  g.rmask.assign(g.npad, 0);
+  g.rhalf.assign(g.npad, 0);
+  g.right_m1.assign(g.npad, -1);
+  g.fscale.assign(g.npad, 0.0f);
+  for (int ch = 0; ch < g.n; ++ch) {
+    const uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[ch]) : 0u;
+    g.bias[ch] = static_cast<int32_t>(b - corr[ch]);
+    const int c = p.mult.size() == 1 ? 0 : ch;
+    const int shift = p.shift[c];
+    const int right = shift > 0 ? 0 : -shift;
+    g.mult[ch] = p.mult[c];
+    g.left[ch] = shift > 0 ? shift : 0;
+    g.right[ch] = right;
+    g.rmask[ch] = static_cast<int32_t>((1LL << right) - 1);
+    g.rhalf[ch] = g.rmask[ch] >> 1;
+    g.right_m1[ch] = right - 1;
+    g.fscale[ch] = p.fscale[c];
+  }
+}
+
+// Derived requant vectors, recomputed after any permutation of the per-channel ones.
+void FinishRequantVectors(PackedGemm& g) {
+  g.mult_odd.assign(g.mult.size(), 0);
+  for (size_t i = 0; i + 1 < g.mult.size(); i += 2) g.mult_odd[i] = g.mult[i + 1];
+  g.any_left = false;
+  for (int32_t l : g.left) g.any_left |= l != 0;
+}
+
+void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
+  PackedGemm& g = p.gemm;
+  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
+  const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
+  const int kr = layout == kGemmU8C4 ? 4 : 2;
+  g.m = m;
+  g.k = k;
+  g.n = n;
+  g.nr = layout == kGemmU8C4 ? 16 : 8;
+  g.kpad = (k + kr - 1) / kr * kr;
+  g.npad = (n + g.nr - 1) / g.nr * g.nr;
+  g.rows_per_chunk = std::min(kRowsPerChunk, m);
+  const int64_t elem = layout == kGemmU8C4 ? 1 : 2;
+  g.w.assign(static_cast<size_t>(g.npad) * g.kpad * elem, 0);
+  for (int nb = 0; nb < g.npad / g.nr; ++nb) {
+    for (int q = 0; q < g.kpad / kr; ++q) {
+      for (int j = 0; j < g.nr; ++j) {
+        for (int t = 0; t < kr; ++t) {
+          const int ch = nb * g.nr + j, kk = q * kr + t;
+          const int8_t v = ch < n && kk < k ? w[static_cast<int64_t>(ch) * k + kk] : 0;
+          const int64_t idx = ((static_cast<int64_t>(nb) * (g.kpad / kr) + q) * g.nr + j) * kr + t;
+          if (layout == kGemmU8C4) {
+            g.w[idx] = static_cast<uint8_t>(v);
+          } else {
+            const int16_t v16 = v;
+            memcpy(g.w.data() + idx * 2, &v16, 2);
+          }
+        }
+      }
+    }
+  }
+  std::vector<uint32_t> corr(n, 0);
+  if (layout == kGemmU8C4) {
+    for (int ch = 0; ch < n; ++ch) {
+      uint32_t sum = 0;
+      for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(static_cast<int32_t>(w[static_cast<int64_t>(ch) * k + kk]));
+      corr[ch] = static_cast<uint32_t>(128 + p.in_zp) * sum;
+    }
+  }
+  RequantVectors(p, bias, corr.data());
+  FinishRequantVectors(g);
+  g.scratch.assign(static_cast<size_t>(g.rows_per_chunk) * g.kpad * elem + 64, 0);
+}
+
+}  // namespace
+
+bool GemmConvApplies(const OpParams& p) {
+  return CommonApplies(p) && p.filter_in_c == p.in_c && p.depth_multiplier == 1;
+}
+
+bool GemmFcApplies(const OpParams& p) { return CommonApplies(p); }
+
+void PackGemmConv(OpParams& p, GemmLayout layout) {
+  Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);
+}
+
+void PackGemmFc(OpParams& p, GemmLayout layout) { Pack(p, layout, p.fc_batches, p.accum_depth, p.units); }
+
+bool DwApplies(const OpParams& p) {
+  return CommonApplies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
+void PackDw(OpParams& p) {
+  PackedGemm& g = p.gemm;
+  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);  // [1, kh, kw, C]
+  const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
+  const int taps = p.k_h * p.k_w;
+  const int c = p.out_c;
+  g.m = p.batches * p.out_h * p.out_w;
+  g.k = taps;
+  g.kpad = taps;
+  g.n = c;
+  g.nr = 16;
+  g.npad = (c + 15) / 16 * 16;
+  g.w.assign(static_cast<size_t>(taps) * g.npad * 4, 0);
+  std::vector<uint32_t> corr(c, 0);
+  for (int t = 0; t < taps; ++t) {
+    for (int ch = 0; ch < c; ++ch) {
+      const int32_t v = w[static_cast<int64_t>(t) * c + ch];
+      memcpy(g.w.data() + (static_cast<int64_t>(t) * g.npad + ch) * 4, &v, 4);
+      corr[ch] += static_cast<uint32_t>(p.in_zp) * static_cast<uint32_t>(v);
+    }
+  }
+  RequantVectors(p, bias, corr.data());
+  FinishRequantVectors(g);
+}
+
+void PackDwC2(OpParams& p) {
+  PackDw(p);  // channel-order requant vectors and the bias correction, then permuted below
+  PackedGemm& g = p.gemm;
+  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
+  const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const int npad = (c + 31) / 32 * 32;
+  // Position pos (within a 32-channel block: half * 16 + lane) holds channel 8 * (lane / 4) + 4 * half + lane % 4.
+  auto channel = [](int pos) {
+    const int blk = pos / 32, half = (pos % 32) / 16, lane = pos % 16;
+    return blk * 32 + 8 * (lane / 4) + 4 * half + lane % 4;
+  };
+  std::vector<uint8_t> packed(static_cast<size_t>(npad) * pairs * 2 * sizeof(int16_t), 0);
+  int16_t* out = reinterpret_cast<int16_t*>(packed.data());
+  for (int blk = 0; blk < npad / 32; ++blk) {
+    for (int q = 0; q < pairs; ++q) {
+      for (int half = 0; half < 2; ++half) {
+        for (int lane = 0; lane < 16; ++lane) {
+          const int ch = channel(blk * 32 + half * 16 + lane);
+          for (int e = 0; e < 2; ++e) {
+            const int t = 2 * q + e;
+            const int16_t v = ch < c && t < taps ? w[static_cast<int64_t>(t) * c + ch] : 0;
+            out[(((static_cast<int64_t>(blk) * pairs + q) * 2 + half) * 16 + lane) * 2 + e] = v;
+          }
+        }
+      }
+    }
+  }
+  g.w.swap(packed);
+  auto permute_i = [&](std::vector<int32_t>& v, int32_t fill) {
+    std::vector<int32_t> r(npad, fill);
+    for (int pos = 0; pos < npad; ++pos) {
+      if (channel(pos) < c) r[pos] = v[channel(pos)];
+    }
+    v.swap(r);
+  };
+  permute_i(g.bias, 0);
+  permute_i(g.mult, 0);
+  permute_i(g.left, 0);
+  permute_i(g.right, 0);
+  permute_i(g.rmask, 0);
+  permute_i(g.rhalf, 0);
+  permute_i(g.right_m1, -1);
+  std::vector<float> fs(npad, 0.0f);
+  for (int pos = 0; pos < npad; ++pos) {
+    if (channel(pos) < c) fs[pos] = g.fscale[channel(pos)];
+  }
+  g.fscale.swap(fs);
+  g.npad = npad;
+  g.nr = 32;
+  FinishRequantVectors(g);
+}
+
+}  // namespace edgert

@@ -1,0 +1,103 @@
+// Weight packing and A-row building for the qs8 GEMM variants of CONV_2D (groups == 1, any kernel size, stride,
+// dilation and padding, via im2col rows) and FULLY_CONNECTED (kernels/gemm-qs8/).
+//
+// The GEMM is C[m][n] = requant(bias'[n] + sum_k A[m][k] * W[n][k]) with m an output pixel (conv: batch, y, x) or
+// a batch row (FC), k = (fy, fx, ic) in the filter's own order, n an output channel. Two layouts:
+// - kGemmU8C4 (vpdpbusd, unsigned x signed bytes): A[m][k] = x ^ 0x80 = x + 128 as uint8, padded taps hold
+//   in_zp + 128; W packed per tile of nr = 16 channels as [k / 4][16 channels][4 bytes], zeros past K and N.
+//   Since sum_k (x + 128) w = sum_k x w + 128 sum_k w, and the reference computes sum_k (x - in_zp) w + bias
+//   (padded taps contribute 0, i.e. behave as x = in_zp), bias'[n] = bias[n] - (128 + in_zp) * sum_k W[n][k].
+//   All in wrapping int32 arithmetic, so the accumulator equals the reference's bit for bit.
+// - kGemmI16C2 (vpmaddwd on int16): A[m][k] = x - in_zp as int16 (in [-255, 255]), padded taps 0; W as int16 per
+//   tile of nr = 8 channels as [k / 2][8 channels][2]; bias' = bias. Pair sums are at most 2 * 255 * 128: exact.
+// Requantization vectors (mult, left/right shift, rounding masks, fp32 scales) are expanded per channel and padded
+// to npad, so the kernels load them per tile. Only int8 weights with zero point 0 (TFLite's int8 spec) and
+// constant weights / bias apply.
+#ifndef EDGERT_PACK_GEMM_PACK_H_
+#define EDGERT_PACK_GEMM_PACK_H_
+
+#include <stdint.h>
+#include <string.h>
+
+#include "ref/kernels.h"
+
+namespace edgert {
+
+enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1 };
+
+// Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
+bool GemmConvApplies(const OpParams& p);
+bool GemmFcApplies(const OpParams& p);
+
+// Packs p's weights, bias and requant vectors into p.gemm for the layout and sizes the row scratch.
+void PackGemmConv(OpParams& p, GemmLayout layout);
+void PackGemmFc(OpParams& p, GemmLayout layout);
+
+// DEPTHWISE_CONV_2D (qs8, depth_multiplier 1, any kernel up to kMaxDwTaps taps, stride, dilation, padding):
+// weights as int32 [tap][npad channels] in p.gemm.w, npad a multiple of 16; a padded tap is computed as x = in_zp,
+// so bias'[c] = bias[c] - in_zp * sum_taps W[tap][c] (wrapping int32) and every tap is x * w.
+constexpr int kMaxDwTaps = 64;
+bool DwApplies(const OpParams& p);
+void PackDw(OpParams& p);
+// The AVX-512 layout: 32-channel blocks, taps in pairs for vpmaddwd. Per block and tap pair, two vectors of 16
+// int32 lanes, each lane an int16 pair (w[t][ch], w[t + 1][ch]) (zero past the last tap / channel), channel order
+// permuted as vpunpcklwd / vpunpckhwd of two sign-extended 32-channel rows produce it: position half * 16 + lane
+// of a block holds channel 8 * (lane / 4) + 4 * half + lane % 4. Bias and requant vectors are permuted alike;
+// vpackssdw of the two halves restores channel order.
+void PackDwC2(OpParams& p);
+
+// Builds rows [m0, m0 + rows) of A into dst (g.kpad elements per row). copy(dst, src, n) converts n input int8
+// values to A's element type; fill(dst, n) writes n padded taps; the K tail is zero.
+template <typename T, typename Copy, typename Fill>
+inline void BuildConvRows(const OpParams& p, const int8_t* input, int m0, int rows, T* dst, Copy copy, Fill fill) {
+  const PackedGemm& g = p.gemm;
+  const int plane = p.out_h * p.out_w;
+  const int cin = p.in_c;
+  for (int r = 0; r < rows; ++r) {
+    const int m = m0 + r;
+    const int b = m / plane;
+    const int oy = (m % plane) / p.out_w;
+    const int ox = m % p.out_w;
+    T* row = dst + static_cast<int64_t>(r) * g.kpad;
+    const int y0 = oy * p.stride_h - p.pad_h;
+    const int x0 = ox * p.stride_w - p.pad_w;
+    for (int fy = 0; fy < p.k_h; ++fy) {
+      const int iy = y0 + fy * p.dil_h;
+      if (iy < 0 || iy >= p.in_h) {
+        fill(row, cin * p.k_w);
+        row += cin * p.k_w;
+        continue;
+      }
+      const int8_t* in_row = input + (static_cast<int64_t>(b) * p.in_h + iy) * p.in_w * cin;
+      if (p.dil_w == 1 && x0 >= 0 && x0 + p.k_w <= p.in_w) {  // the whole filter row is inside: one span
+        copy(row, in_row + static_cast<int64_t>(x0) * cin, cin * p.k_w);
+        row += cin * p.k_w;
+        continue;
+      }
+      for (int fx = 0; fx < p.k_w; ++fx) {
+        const int ix = x0 + fx * p.dil_w;
+        if (ix < 0 || ix >= p.in_w) {
+          fill(row, cin);
+        } else {
+          copy(row, in_row + static_cast<int64_t>(ix) * cin, cin);
+        }
+        row += cin;
+      }
+    }
+    for (int k = g.k; k < g.kpad; ++k) *row++ = T(0);
+  }
+}
+
+template <typename T, typename Copy>
+inline void BuildFcRows(const OpParams& p, const int8_t* input, int m0, int rows, T* dst, Copy copy) {
+  const PackedGemm& g = p.gemm;
+  for (int r = 0; r < rows; ++r) {
+    T* row = dst + static_cast<int64_t>(r) * g.kpad;
+    copy(row, input + static_cast<int64_t>(m0 + r) * g.k, g.k);
+    for (int k = g.k; k < g.kpad; ++k) row[k] = T(0);
+  }
+}
+
+}  // namespace edgert
+
+#endif  // EDGERT_PACK_GEMM_PACK_H_
