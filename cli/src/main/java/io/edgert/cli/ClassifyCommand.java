@@ -8,6 +8,7 @@ import io.edgert.runtime.Session;
 import io.edgert.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -40,13 +41,8 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = {"-k", "--top"}, defaultValue = "5", description = "how many classes (default: ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = {"-b", "--backend"}, defaultValue = "auto",
-            description = "backend: tflite, tflite-ref, auto (default: ${DEFAULT-VALUE})")
-    String backend;
-
-    @Option(names = {"--profile", "--device-profile"}, paramLabel = "ID|FILE",
-            description = "device profile id or JSON file instead of the detected one (see: edgert profile)")
-    String profile;
+    @Mixin
+    SessionOptions sessionOptions;
 
     @Option(names = "--mean", description = "normalization: float = (pixel - mean) / std (float32 default 127.5)")
     Float mean;
@@ -64,7 +60,7 @@ final class ClassifyCommand implements Callable<Integer> {
         Labels labels = labelsPath == null ? Labels.none() : Labels.read(labelsPath);
         RgbImage image = Images.read(imagePath);
         try (Model model = Model.load(modelPath);
-             Session session = model.newSession(Session.Options.defaults().backend(backend).profile(profile))) {
+             Session session = model.newSession(sessionOptions.toOptions())) {
             if (session.inputCount() != 1) {
                 throw CliException.badInput("expected a model with one image input, got " + session.inputCount()
                         + " inputs");

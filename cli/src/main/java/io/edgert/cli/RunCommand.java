@@ -8,6 +8,7 @@ import io.edgert.runtime.io.Npy;
 import io.edgert.runtime.io.NpyArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,16 +33,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "the .tflite file")
     Path modelPath;
 
-    @Option(names = {"-b", "--backend"}, defaultValue = "auto",
-            description = "backend: tflite, tflite-ref, auto (default: ${DEFAULT-VALUE})")
-    String backend;
-
-    @Option(names = {"-t", "--threads"}, description = "threads (default: the device profile's choice)")
-    Integer threads;
-
-    @Option(names = {"--profile", "--device-profile"}, paramLabel = "ID|FILE",
-            description = "device profile id or JSON file instead of the detected one (see: edgert profile)")
-    String profile;
+    @Mixin
+    SessionOptions sessionOptions;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE.npy",
             description = "one .npy per model input, in input order; float32 is quantized for quantized inputs")
@@ -58,14 +51,7 @@ final class RunCommand implements Callable<Integer> {
     boolean floatOutputs;
 
     private Session.Options options() {
-        Session.Options o = Session.Options.defaults().backend(backend).profile(profile);
-        if (threads != null) {
-            if (threads < 1) {
-                throw CliException.badInput("--threads must be at least 1, got " + threads);
-            }
-            o.threads(threads);
-        }
-        return o;
+        return sessionOptions.toOptions();
     }
 
     @Override
