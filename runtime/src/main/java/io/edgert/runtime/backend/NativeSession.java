@@ -99,6 +99,15 @@ final class NativeSession implements BackendSession {
 
     private void plan() throws EdgertException {
         MemoryPlan mem = MemoryPlan.of(graph, shapes);
+        DeviceProfile profile = options.profileMatch().profile();
+        Long budget = profile.choices().arenaBudgetBytes();
+        if (budget != null && budget > 0 && mem.arenaBytes() > budget) {
+            // A device profile's memory ceiling (e.g. android-arm64): refuse up front rather than let a phone's
+            // low-memory killer decide.
+            throw new EdgertException("backend 'native': " + model.source() + " needs a " + mem.arenaBytes()
+                    + "-byte activation arena, over the " + budget + "-byte budget of device profile '"
+                    + profile.id() + "' (choices.arena_budget_bytes)");
+        }
         NativePlan.Handle h = NativePlan.edgert_plan_create(requantMode(options));
         if (h == null || h.isNull()) {
             throw new EdgertException("native backend: could not create a plan");

@@ -96,6 +96,25 @@ class ProfileKernelSelectionTest {
     }
 
     @Test
+    void anArenaBudgetBelowTheModelsArenaRefusesToPlan() throws Exception {
+        DeviceProfile base = Profiles.builtIn("x86_64-generic");
+        DeviceProfile.Choices c = base.choices();
+        DeviceProfile tight = base.withChoices(new DeviceProfile.Choices(c.kernels(), c.threads(), c.cores(),
+                c.gemmBlocking(), 4096L, c.gpuOffload()));
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            EdgertException e = org.junit.jupiter.api.Assertions.assertThrows(EdgertException.class,
+                    () -> model.newSession(Session.Options.defaults().backend("native").profile(tight)));
+            assertTrue(e.getMessage().contains("64512-byte activation arena, over the 4096-byte budget"),
+                    e.getMessage());
+            DeviceProfile roomy = base.withChoices(new DeviceProfile.Choices(c.kernels(), c.threads(), c.cores(),
+                    c.gemmBlocking(), 64512L, c.gpuOffload()));
+            try (Session s = model.newSession(Session.Options.defaults().backend("native").profile(roomy))) {
+                assertEquals(64512L, s.arenaBytes());
+            }
+        }
+    }
+
+    @Test
     void onThisCpuTheAvx512ProfilePicksTheVnniKernelsAndSaysWhy() throws Exception {
         assumeTrue(io.edgert.device.Device.detect().hasFeature("avx512vnni"), "this CPU lacks AVX-512 VNNI");
         try (Model model = Model.load(SharedFiles.model(VWW))) {
