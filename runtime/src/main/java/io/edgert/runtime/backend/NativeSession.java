@@ -138,6 +138,7 @@ final class NativeSession implements BackendSession {
             BytePointer k = NativePlan.edgert_plan_op_kernel(h, o);
             kernels[o] = k == null || k.isNull() ? "?" : k.getString();
         }
+        choices = withFallbacks(choices, kernels);
     }
 
     private int[] declareTensors(NativePlan.Handle h, MemoryPlan mem, List<Pointer> alive) throws EdgertException {
@@ -249,6 +250,24 @@ final class NativeSession implements BackendSession {
             }
         }
         choices = List.copyOf(chosen);
+    }
+
+    /**
+     * A requested variant that does not apply to an op's shape or parameters (a GEMM variant on a grouped conv, a
+     * depthwise variant on a depth multiplier it lacks) is replaced by the registry's choice at prepare: say so.
+     */
+    private static List<KernelChoice> withFallbacks(List<KernelChoice> choices, String[] bound) {
+        List<KernelChoice> r = new ArrayList<>(choices.size());
+        for (KernelChoice c : choices) {
+            String actual = c.op() < bound.length ? bound[c.op()] : null;
+            if (c.requested() != null && actual != null && !actual.equals(c.requested())) {
+                r.add(new KernelChoice(c.op(), c.opType(), c.requested(), c.reason() + ", which does not apply to this "
+                        + "op's shape or parameters: the registry's " + actual + " runs", c.skipped()));
+            } else {
+                r.add(c);
+            }
+        }
+        return List.copyOf(r);
     }
 
     /** How each op's kernel was chosen (execution order). */
