@@ -4,6 +4,8 @@
 //   at a time, taps in pairs: vpmaddwd of interleaved sign-extended inputs (vpunpck[lh]wd of two taps) with
 //   int16 weight pairs packed by PackDwC2 (pack/gemm_pack.h); exact (|pair sum| <= 2 * 128 * 128).
 // - dwconv_qs8_direct_8c_avx2: 8 channels, int32 products (vpmulld) with the int32 weights of PackDw.
+// - dwconv_qu8_direct_32c2_avx512vnni / dwconv_qu8_direct_8c_avx2: the same for uint8 (zero-extended inputs,
+//   weights w - filter_zp packed by PackDwC2Qu8 / PackDwQu8, |pair sum| <= 2 * 255 * 255; unsigned store).
 // Padded taps read x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
 #include <string.h>
 
@@ -41,7 +43,12 @@ inline bool TapPointers(const OpParams& p, const int8_t* input, int b, int oy, i
   return false;
 }
 
-template <int MODE>
+template <bool U8>
+EDGERT_AVX512VNNI inline __m512i Widen16(__m256i v) {
+  return U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v);
+}
+
+template <int MODE, bool U8>
 EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
@@ -72,11 +79,11 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
             const int8_t* p1 = tap[2 * q + 1];
             __m512i x0, x1;
             if (interior) {
-              x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0));
-              x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0));
+              x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0));
+              x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0));
             } else {
-              x0 = p0 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
-              x1 = p1 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+              x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+              x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
             }
             acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
             acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
@@ -90,7 +97,7 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
   }
 }
 
-template <int MODE>
+template <int MODE, bool U8>
 EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
@@ -117,13 +124,13 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
             if (tap[t] != nullptr) {
               int64_t bytes = 0;
               memcpy(&bytes, tap[t] + c0, nv);
-              x = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
+              x = U8 ? _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(bytes)) : _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
             }
             acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, Load(w + static_cast<int64_t>(t) * g.npad + c0)));
           }
           const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
           const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-          const int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(w16, w16));
+          const int64_t bytes = _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16));
           memcpy(out + c0, &bytes, nv);
         }
       }
@@ -131,27 +138,34 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   }
 }
 
+template <bool U8>
+EDGERT_AVX512VNNI void Dw32Mode(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw32<EDGERT_REQUANT_FP32, U8>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw32<EDGERT_REQUANT_GEMMLOWP_UP, U8>(p, arena);
+  } else {
+    Dw32<EDGERT_REQUANT_GEMMLOWP, U8>(p, arena);
+  }
+}
+
+template <bool U8>
+EDGERT_AVX2 void Dw8Mode(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw8<EDGERT_REQUANT_FP32, U8>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw8<EDGERT_REQUANT_GEMMLOWP_UP, U8>(p, arena);
+  } else {
+    Dw8<EDGERT_REQUANT_GEMMLOWP, U8>(p, arena);
+  }
+}
+
 }  // namespace
 
-EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) {
-  if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw32<EDGERT_REQUANT_FP32>(p, arena);
-  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw32<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
-  } else {
-    Dw32<EDGERT_REQUANT_GEMMLOWP>(p, arena);
-  }
-}
-
-EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) {
-  if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw8<EDGERT_REQUANT_FP32>(p, arena);
-  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw8<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
-  } else {
-    Dw8<EDGERT_REQUANT_GEMMLOWP>(p, arena);
-  }
-}
+EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<false>(p, arena); }
+EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Mode<false>(p, arena); }
+EDGERT_AVX512VNNI void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<true>(p, arena); }
+EDGERT_AVX2 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Mode<true>(p, arena); }
 
 }  // namespace kernels
 }  // namespace edgert
