@@ -128,6 +128,22 @@ int main() {
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("depthwise 3x3");
   }
+  // Depth multipliers > 2 (micro_speech: 1 input channel, multiplier 8): output blocks spanning several input
+  // channels, block starts inside an input channel's run.
+  for (int i = 0; i < 48; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 2 == 0;
+    const int dms[] = {3, 4, 5, 8, 11, 16};
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(shapes.Int(1, 2), shapes.Int(3, 10), shapes.Int(3, 10), shapes.Int(1, 7)).kernel(shapes.Int(1, 4), shapes.Int(1, 4))
+        .stride(shapes.Int(1, 2), shapes.Int(1, 2)).padding(shapes.Int(0, 1)).depth_multiplier(dms[(i / 8) % 6])
+        .activation(shapes.Int(0, 3)).bias(shapes.Int(0, 4) != 0).per_channel(s8).extremes(i % 3 == 0)
+        .input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("depth multiplier");
+  }
   printf("conv_test: %d variant runs\n", cases);
   for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
   for (const auto& kv : ConvTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);

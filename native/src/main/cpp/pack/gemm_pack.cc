@@ -134,6 +134,14 @@ bool DwQu8Applies(const OpParams& p) {
   return Qu8Applies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
 }
 
+bool DwAnyDmApplies(const OpParams& p) {
+  return CommonApplies(p) && p.depth_multiplier >= 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
+bool DwQu8AnyDmApplies(const OpParams& p) {
+  return Qu8Applies(p) && p.depth_multiplier >= 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
 namespace {
 
 void PackDwImpl(OpParams& p, bool u8) {
@@ -158,6 +166,17 @@ void PackDwImpl(OpParams& p, bool u8) {
   }
   RequantVectors(p, bias, corr.data());
   FinishRequantVectors(g);
+  // Depth multiplier > 1: per output channel oc, its input channel's position among the 8 input channels read for
+  // oc's 8-channel block, (oc / dm) - (block start / dm) (at most 7); the kernel permutes with it.
+  const int dm = p.depth_multiplier;
+  g.scratch.clear();
+  if (dm > 1) {
+    g.scratch.assign(static_cast<size_t>(g.npad) * 4, 0);
+    for (int oc = 0; oc < g.npad; ++oc) {
+      const int32_t idx = oc / dm - (oc / 8 * 8) / dm;
+      memcpy(g.scratch.data() + static_cast<size_t>(oc) * 4, &idx, 4);
+    }
+  }
 }
 
 void PackDwC2Impl(OpParams& p, bool u8) {

@@ -46,6 +46,9 @@ bool DwApplies(const OpParams& p);
 void PackDw(OpParams& p);
 // qu8: weights w - filter_zp (any filter zero point), the same bias correction with in_zp.
 bool DwQu8Applies(const OpParams& p);
+// Any depth multiplier (the 8-channel AVX2 variants: PackDw also stores the input-lane table in g.scratch).
+bool DwAnyDmApplies(const OpParams& p);
+bool DwQu8AnyDmApplies(const OpParams& p);
 void PackDwQu8(OpParams& p);
 // The AVX-512 layout: 32-channel blocks, taps in pairs for vpmaddwd. Per block and tap pair, two vectors of 16
 // int32 lanes, each lane an int16 pair (w[t][ch], w[t + 1][ch]) (zero past the last tap / channel), channel order
