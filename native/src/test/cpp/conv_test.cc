@@ -144,6 +144,16 @@ int main() {
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("depth multiplier");
   }
+  // uint8 FULLY_CONNECTED with many batch rows (every row-tile remainder) and deep / odd depths.
+  for (int i = 0; i < 24; ++i) {
+    const int mode = modes[i % 4];
+    ConvTester t;
+    t.kind(ConvTester::kFc).dtype(edgert_test::kU8).mode(mode).input(shapes.Int(3, 150), 1, shapes.Int(1, 9), shapes.Int(1, 130))
+        .out_channels(shapes.Int(1, 40)).per_channel(false).filter_zp(shapes.Int(0, 255)).bias(i % 5 != 0).activation(i % 4)
+        .extremes(i % 2 == 0).input_zp(shapes.Int(0, 255)).output_zp(shapes.Int(0, 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
+    cases += t.Test("uint8 fc batches");
+  }
   printf("conv_test: %d variant runs\n", cases);
   for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
   for (const auto& kv : ConvTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);

@@ -64,13 +64,13 @@ void FinishRequantVectors(PackedGemm& g) {
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   PackedGemm& g = p.gemm;
-  const bool u8 = layout == kGemmI16C2Qu8;
+  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8;
   const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
   const int kr = layout == kGemmU8C4 ? 4 : 2;
   g.m = m;
   g.k = k;
   g.n = n;
-  g.nr = layout == kGemmU8C4 ? 16 : 8;
+  g.nr = layout == kGemmU8C4 || layout == kGemmI16C2x16Qu8 ? 16 : 8;
   g.kpad = (k + kr - 1) / kr * kr;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
   g.rows_per_chunk = std::min(kRowsPerChunk, m);

@@ -25,7 +25,8 @@ namespace edgert {
 
 // kGemmI16C2Qu8: kGemmI16C2 for uint8 (qu8) ops: A = x - in_zp, W = w - filter_zp, both int16 in [-255, 255]
 // (pair sums at most 2 * 255 * 255: exact), bias' = bias.
-enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2 };
+// kGemmI16C2x16Qu8: the same with nr = 16 channels per tile ([k / 2][16 channels][2]), for zmm.
+enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3 };
 
 // Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
 bool GemmConvApplies(const OpParams& p);

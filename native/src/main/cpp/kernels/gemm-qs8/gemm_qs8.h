@@ -22,6 +22,10 @@ void conv2d_qu8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
 void fc_qu8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_i16c2(OpParams& p);
 void pack_gemm_qu8_fc_i16c2(OpParams& p);
+void conv2d_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
+void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
+void pack_gemm_qu8_conv_i16c2x16(OpParams& p);
+void pack_gemm_qu8_fc_i16c2x16(OpParams& p);
 
 }  // namespace kernels
 }  // namespace edgert
