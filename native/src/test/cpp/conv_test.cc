@@ -144,6 +144,30 @@ int main() {
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("depth multiplier");
   }
+  // micro_speech's depthwise: 1 x 49 x 40 x 1 input, 10 x 8 filter (80 taps), stride 2, SAME, multiplier 8.
+  for (int i = 0; i < 8; ++i) {
+    const bool s8 = i < 4;
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(modes[i % 4])
+        .input(1, 49, 40, 1).kernel(10, 8).stride(2, 2).padding(0).depth_multiplier(8).activation(1)
+        .per_channel(s8).extremes(i % 2 == 0).input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .output_zp(s8 ? -128 : 0).scales(0.05f, 0.004f, 0.15f).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("micro_speech depthwise");
+  }
+  // Large filters (65..256 taps, odd counts), depth multiplier 1 and 2, both paddings.
+  for (int i = 0; i < 16; ++i) {
+    const bool s8 = i % 2 == 0;
+    const int kh = shapes.Int(7, 16), kw = shapes.Int(9, 16);
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(modes[(i / 2) % 4])
+        .input(1, shapes.Int(kh, kh + 4), shapes.Int(kw, kw + 4), shapes.Int(1, 40)).kernel(kh, kw).padding(i / 8)
+        .depth_multiplier(1 + (i / 4) % 2).activation(i % 4).per_channel(s8).extremes(i % 3 == 0)
+        .input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.5f, 4.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("large depthwise filter");
+  }
   // uint8 FULLY_CONNECTED with many batch rows (every row-tile remainder) and deep / odd depths.
   for (int i = 0; i < 24; ++i) {
     const int mode = modes[i % 4];

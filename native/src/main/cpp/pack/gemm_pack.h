@@ -42,7 +42,7 @@ void PackGemmFc(OpParams& p, GemmLayout layout);
 // DEPTHWISE_CONV_2D (qs8, depth_multiplier 1, any kernel up to kMaxDwTaps taps, stride, dilation, padding):
 // weights as int32 [tap][npad channels] in p.gemm.w, npad a multiple of 16; a padded tap is computed as x = in_zp,
 // so bias'[c] = bias[c] - in_zp * sum_taps W[tap][c] (wrapping int32) and every tap is x * w.
-constexpr int kMaxDwTaps = 64;
+constexpr int kMaxDwTaps = 256;  // tap pointer arrays on the kernels' stack (micro_speech: 10 x 8)
 bool DwApplies(const OpParams& p);
 void PackDw(OpParams& p);
 // qu8: weights w - filter_zp (any filter zero point), the same bias correction with in_zp.
