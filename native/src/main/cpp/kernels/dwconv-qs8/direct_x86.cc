@@ -98,6 +98,19 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
   }
 }
 
+// n (1..8) bytes at src, zero-extended to 64 bits; the common widths without a memcpy call.
+inline int64_t LoadBytes(const int8_t* src, int n) {
+  int64_t bytes = 0;
+  if (n == 8) {
+    memcpy(&bytes, src, 8);
+  } else if (n == 1) {
+    bytes = static_cast<uint8_t>(*src);
+  } else {
+    memcpy(&bytes, src, n);
+  }
+  return bytes;
+}
+
 template <int MODE, bool U8, bool DM1>
 EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
@@ -129,8 +142,7 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
           for (int t = 0; t < taps; ++t) {
             __m256i x = vizp;
             if (tap[t] != nullptr) {
-              int64_t bytes = 0;
-              memcpy(&bytes, tap[t] + ci0, nin);
+              const int64_t bytes = LoadBytes(tap[t] + ci0, nin);
               x = U8 ? _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(bytes)) : _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
               if (!DM1) x = _mm256_permutevar8x32_epi32(x, vperm);
             }
