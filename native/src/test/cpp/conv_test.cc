@@ -128,6 +128,56 @@ int main() {
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("depthwise 3x3");
   }
+  // Depth multipliers > 2 (micro_speech: 1 input channel, multiplier 8): output blocks spanning several input
+  // channels, block starts inside an input channel's run.
+  for (int i = 0; i < 48; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 2 == 0;
+    const int dms[] = {3, 4, 5, 8, 11, 16};
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(shapes.Int(1, 2), shapes.Int(3, 10), shapes.Int(3, 10), shapes.Int(1, 7)).kernel(shapes.Int(1, 4), shapes.Int(1, 4))
+        .stride(shapes.Int(1, 2), shapes.Int(1, 2)).padding(shapes.Int(0, 1)).depth_multiplier(dms[(i / 8) % 6])
+        .activation(shapes.Int(0, 3)).bias(shapes.Int(0, 4) != 0).per_channel(s8).extremes(i % 3 == 0)
+        .input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("depth multiplier");
+  }
+  // micro_speech's depthwise: 1 x 49 x 40 x 1 input, 10 x 8 filter (80 taps), stride 2, SAME, multiplier 8.
+  for (int i = 0; i < 8; ++i) {
+    const bool s8 = i < 4;
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(modes[i % 4])
+        .input(1, 49, 40, 1).kernel(10, 8).stride(2, 2).padding(0).depth_multiplier(8).activation(1)
+        .per_channel(s8).extremes(i % 2 == 0).input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .output_zp(s8 ? -128 : 0).scales(0.05f, 0.004f, 0.15f).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("micro_speech depthwise");
+  }
+  // Large filters (65..256 taps, odd counts), depth multiplier 1 and 2, both paddings.
+  for (int i = 0; i < 16; ++i) {
+    const bool s8 = i % 2 == 0;
+    const int kh = shapes.Int(7, 16), kw = shapes.Int(9, 16);
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(modes[(i / 2) % 4])
+        .input(1, shapes.Int(kh, kh + 4), shapes.Int(kw, kw + 4), shapes.Int(1, 40)).kernel(kh, kw).padding(i / 8)
+        .depth_multiplier(1 + (i / 4) % 2).activation(i % 4).per_channel(s8).extremes(i % 3 == 0)
+        .input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.5f, 4.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("large depthwise filter");
+  }
+  // uint8 FULLY_CONNECTED with many batch rows (every row-tile remainder) and deep / odd depths.
+  for (int i = 0; i < 24; ++i) {
+    const int mode = modes[i % 4];
+    ConvTester t;
+    t.kind(ConvTester::kFc).dtype(edgert_test::kU8).mode(mode).input(shapes.Int(3, 150), 1, shapes.Int(1, 9), shapes.Int(1, 130))
+        .out_channels(shapes.Int(1, 40)).per_channel(false).filter_zp(shapes.Int(0, 255)).bias(i % 5 != 0).activation(i % 4)
+        .extremes(i % 2 == 0).input_zp(shapes.Int(0, 255)).output_zp(shapes.Int(0, 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
+    cases += t.Test("uint8 fc batches");
+  }
   printf("conv_test: %d variant runs\n", cases);
   for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
   for (const auto& kv : ConvTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);

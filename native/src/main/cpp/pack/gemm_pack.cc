@@ -9,10 +9,22 @@ namespace {
 
 constexpr int kRowsPerChunk = 64;  // multiple of every variant's MR
 
-bool CommonApplies(const OpParams& p) {
+bool ConstWeights(const OpParams& p) {
   if (p.in.size() < 2 || p.in[1].data == nullptr) return false;          // weights must be constant
-  if (p.has_bias && (p.in.size() < 3 || p.in[2].data == nullptr)) return false;
-  return p.filter_zp == 0;
+  return !(p.has_bias && (p.in.size() < 3 || p.in[2].data == nullptr));
+}
+
+bool CommonApplies(const OpParams& p) { return ConstWeights(p) && p.filter_zp == 0; }
+
+// uint8 weights and zero points: w - filter_zp and x - in_zp both lie in [-255, 255].
+bool Qu8Applies(const OpParams& p) {
+  return ConstWeights(p) && p.filter_zp >= 0 && p.filter_zp <= 255 && p.in_zp >= 0 && p.in_zp <= 255;
+}
+
+// Weight element i as the reference multiplies it: int8 as is, uint8 minus the filter zero point.
+inline int32_t Weight(const OpParams& p, bool u8, int64_t i) {
+  return u8 ? static_cast<int32_t>(static_cast<const uint8_t*>(p.in[1].data)[i]) - p.filter_zp
+            : static_cast<int32_t>(static_cast<const int8_t*>(p.in[1].data)[i]);
 }
 
 // Per-channel requantization vectors of p (per-tensor values repeated), padded to g.npad; bias' = bias - corr.
@@ -52,13 +64,13 @@ void FinishRequantVectors(PackedGemm& g) {
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   PackedGemm& g = p.gemm;
-  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
+  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8;
   const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
   const int kr = layout == kGemmU8C4 ? 4 : 2;
   g.m = m;
   g.k = k;
   g.n = n;
-  g.nr = layout == kGemmU8C4 ? 16 : 8;
+  g.nr = layout == kGemmU8C4 || layout == kGemmI16C2x16Qu8 ? 16 : 8;
   g.kpad = (k + kr - 1) / kr * kr;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
   g.rows_per_chunk = std::min(kRowsPerChunk, m);
@@ -69,12 +81,12 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
       for (int j = 0; j < g.nr; ++j) {
         for (int t = 0; t < kr; ++t) {
           const int ch = nb * g.nr + j, kk = q * kr + t;
-          const int8_t v = ch < n && kk < k ? w[static_cast<int64_t>(ch) * k + kk] : 0;
+          const int32_t v = ch < n && kk < k ? Weight(p, u8, static_cast<int64_t>(ch) * k + kk) : 0;
           const int64_t idx = ((static_cast<int64_t>(nb) * (g.kpad / kr) + q) * g.nr + j) * kr + t;
           if (layout == kGemmU8C4) {
             g.w[idx] = static_cast<uint8_t>(v);
           } else {
-            const int16_t v16 = v;
+            const int16_t v16 = static_cast<int16_t>(v);
             memcpy(g.w.data() + idx * 2, &v16, 2);
           }
         }
@@ -85,7 +97,7 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   if (layout == kGemmU8C4) {
     for (int ch = 0; ch < n; ++ch) {
       uint32_t sum = 0;
-      for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(static_cast<int32_t>(w[static_cast<int64_t>(ch) * k + kk]));
+      for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(Weight(p, false, static_cast<int64_t>(ch) * k + kk));
       corr[ch] = static_cast<uint32_t>(128 + p.in_zp) * sum;
     }
   }
@@ -102,6 +114,12 @@ bool GemmConvApplies(const OpParams& p) {
 
 bool GemmFcApplies(const OpParams& p) { return CommonApplies(p); }
 
+bool GemmConvQu8Applies(const OpParams& p) {
+  return Qu8Applies(p) && p.filter_in_c == p.in_c && p.depth_multiplier == 1;
+}
+
+bool GemmFcQu8Applies(const OpParams& p) { return Qu8Applies(p); }
+
 void PackGemmConv(OpParams& p, GemmLayout layout) {
   Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);
 }
@@ -112,9 +130,22 @@ bool DwApplies(const OpParams& p) {
   return CommonApplies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
 }
 
-void PackDw(OpParams& p) {
-  PackedGemm& g = p.gemm;
-  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);  // [1, kh, kw, C]
+bool DwQu8Applies(const OpParams& p) {
+  return Qu8Applies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
+bool DwAnyDmApplies(const OpParams& p) {
+  return CommonApplies(p) && p.depth_multiplier >= 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
+bool DwQu8AnyDmApplies(const OpParams& p) {
+  return Qu8Applies(p) && p.depth_multiplier >= 1 && p.k_h * p.k_w <= kMaxDwTaps;
+}
+
+namespace {
+
+void PackDwImpl(OpParams& p, bool u8) {
+  PackedGemm& g = p.gemm;  // weights [1, kh, kw, C]
   const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
   const int taps = p.k_h * p.k_w;
   const int c = p.out_c;
@@ -128,19 +159,29 @@ void PackDw(OpParams& p) {
   std::vector<uint32_t> corr(c, 0);
   for (int t = 0; t < taps; ++t) {
     for (int ch = 0; ch < c; ++ch) {
-      const int32_t v = w[static_cast<int64_t>(t) * c + ch];
+      const int32_t v = Weight(p, u8, static_cast<int64_t>(t) * c + ch);
       memcpy(g.w.data() + (static_cast<int64_t>(t) * g.npad + ch) * 4, &v, 4);
       corr[ch] += static_cast<uint32_t>(p.in_zp) * static_cast<uint32_t>(v);
     }
   }
   RequantVectors(p, bias, corr.data());
   FinishRequantVectors(g);
+  // Depth multiplier > 1: per output channel oc, its input channel's position among the 8 input channels read for
+  // oc's 8-channel block, (oc / dm) - (block start / dm) (at most 7); the kernel permutes with it.
+  const int dm = p.depth_multiplier;
+  g.scratch.clear();
+  if (dm > 1) {
+    g.scratch.assign(static_cast<size_t>(g.npad) * 4, 0);
+    for (int oc = 0; oc < g.npad; ++oc) {
+      const int32_t idx = oc / dm - (oc / 8 * 8) / dm;
+      memcpy(g.scratch.data() + static_cast<size_t>(oc) * 4, &idx, 4);
+    }
+  }
 }
 
-void PackDwC2(OpParams& p) {
-  PackDw(p);  // channel-order requant vectors and the bias correction, then permuted below
+void PackDwC2Impl(OpParams& p, bool u8) {
+  PackDwImpl(p, u8);  // channel-order requant vectors and the bias correction, then permuted below
   PackedGemm& g = p.gemm;
-  const int8_t* w = static_cast<const int8_t*>(p.in[1].data);
   const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
   const int npad = (c + 31) / 32 * 32;
   // Position pos (within a 32-channel block: half * 16 + lane) holds channel 8 * (lane / 4) + 4 * half + lane % 4.
@@ -157,7 +198,7 @@ void PackDwC2(OpParams& p) {
           const int ch = channel(blk * 32 + half * 16 + lane);
           for (int e = 0; e < 2; ++e) {
             const int t = 2 * q + e;
-            const int16_t v = ch < c && t < taps ? w[static_cast<int64_t>(t) * c + ch] : 0;
+            const int16_t v = static_cast<int16_t>(ch < c && t < taps ? Weight(p, u8, static_cast<int64_t>(t) * c + ch) : 0);
             out[(((static_cast<int64_t>(blk) * pairs + q) * 2 + half) * 16 + lane) * 2 + e] = v;
           }
         }
@@ -188,5 +229,12 @@ void PackDwC2(OpParams& p) {
   g.nr = 32;
   FinishRequantVectors(g);
 }
+
+}  // namespace
+
+void PackDw(OpParams& p) { PackDwImpl(p, false); }
+void PackDwQu8(OpParams& p) { PackDwImpl(p, true); }
+void PackDwC2(OpParams& p) { PackDwC2Impl(p, false); }
+void PackDwC2Qu8(OpParams& p) { PackDwC2Impl(p, true); }
 
 }  // namespace edgert

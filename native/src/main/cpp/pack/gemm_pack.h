@@ -23,11 +23,17 @@
 
 namespace edgert {
 
-enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1 };
+// kGemmI16C2Qu8: kGemmI16C2 for uint8 (qu8) ops: A = x - in_zp, W = w - filter_zp, both int16 in [-255, 255]
+// (pair sums at most 2 * 255 * 255: exact), bias' = bias.
+// kGemmI16C2x16Qu8: the same with nr = 16 channels per tile ([k / 2][16 channels][2]), for zmm.
+enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3 };
 
 // Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
 bool GemmConvApplies(const OpParams& p);
 bool GemmFcApplies(const OpParams& p);
+// The qu8 ones (any filter zero point; constant weights).
+bool GemmConvQu8Applies(const OpParams& p);
+bool GemmFcQu8Applies(const OpParams& p);
 
 // Packs p's weights, bias and requant vectors into p.gemm for the layout and sizes the row scratch.
 void PackGemmConv(OpParams& p, GemmLayout layout);
@@ -36,15 +42,22 @@ void PackGemmFc(OpParams& p, GemmLayout layout);
 // DEPTHWISE_CONV_2D (qs8, depth_multiplier 1, any kernel up to kMaxDwTaps taps, stride, dilation, padding):
 // weights as int32 [tap][npad channels] in p.gemm.w, npad a multiple of 16; a padded tap is computed as x = in_zp,
 // so bias'[c] = bias[c] - in_zp * sum_taps W[tap][c] (wrapping int32) and every tap is x * w.
-constexpr int kMaxDwTaps = 64;
+constexpr int kMaxDwTaps = 256;  // tap pointer arrays on the kernels' stack (micro_speech: 10 x 8)
 bool DwApplies(const OpParams& p);
 void PackDw(OpParams& p);
+// qu8: weights w - filter_zp (any filter zero point), the same bias correction with in_zp.
+bool DwQu8Applies(const OpParams& p);
+// Any depth multiplier (the 8-channel AVX2 variants: PackDw also stores the input-lane table in g.scratch).
+bool DwAnyDmApplies(const OpParams& p);
+bool DwQu8AnyDmApplies(const OpParams& p);
+void PackDwQu8(OpParams& p);
 // The AVX-512 layout: 32-channel blocks, taps in pairs for vpmaddwd. Per block and tap pair, two vectors of 16
 // int32 lanes, each lane an int16 pair (w[t][ch], w[t + 1][ch]) (zero past the last tap / channel), channel order
 // permuted as vpunpcklwd / vpunpckhwd of two sign-extended 32-channel rows produce it: position half * 16 + lane
 // of a block holds channel 8 * (lane / 4) + 4 * half + lane % 4. Bias and requant vectors are permuted alike;
 // vpackssdw of the two halves restores channel order.
 void PackDwC2(OpParams& p);
+void PackDwC2Qu8(OpParams& p);
 
 // Builds rows [m0, m0 + rows) of A into dst (g.kpad elements per row). copy(dst, src, n) converts n input int8
 // values to A's element type; fill(dst, n) writes n padded taps; the K tail is zero.

@@ -3,7 +3,10 @@
 // - dwconv_qs8_direct_32c2_avx512vnni (F/BW/VL instructions only, listed in the avx512vnni tier): 32 channels
 //   at a time, taps in pairs: vpmaddwd of interleaved sign-extended inputs (vpunpck[lh]wd of two taps) with
 //   int16 weight pairs packed by PackDwC2 (pack/gemm_pack.h); exact (|pair sum| <= 2 * 128 * 128).
-// - dwconv_qs8_direct_8c_avx2: 8 channels, int32 products (vpmulld) with the int32 weights of PackDw.
+// - dwconv_qs8_direct_8c_avx2: 8 channels, int32 products (vpmulld) with the int32 weights of PackDw; also any
+//   depth multiplier (output channel oc reads input channel oc / dm: the block's input bytes, vpermd).
+// - dwconv_qu8_direct_32c2_avx512vnni / dwconv_qu8_direct_8c_avx2: the same for uint8 (zero-extended inputs,
+//   weights w - filter_zp packed by PackDwC2Qu8 / PackDwQu8, |pair sum| <= 2 * 255 * 255; unsigned store).
 // Padded taps read x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
 #include <string.h>
 
@@ -41,7 +44,12 @@ inline bool TapPointers(const OpParams& p, const int8_t* input, int b, int oy, i
   return false;
 }
 
-template <int MODE>
+template <bool U8>
+EDGERT_AVX512VNNI inline __m512i Widen16(__m256i v) {
+  return U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v);
+}
+
+template <int MODE, bool U8>
 EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
@@ -72,11 +80,11 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
             const int8_t* p1 = tap[2 * q + 1];
             __m512i x0, x1;
             if (interior) {
-              x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0));
-              x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0));
+              x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0));
+              x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0));
             } else {
-              x0 = p0 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
-              x1 = p1 != nullptr ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+              x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+              x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
             }
             acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
             acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
@@ -90,13 +98,29 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
   }
 }
 
-template <int MODE>
+// n (1..8) bytes at src, zero-extended to 64 bits; the common widths without a memcpy call.
+inline int64_t LoadBytes(const int8_t* src, int n) {
+  int64_t bytes = 0;
+  if (n == 8) {
+    memcpy(&bytes, src, 8);
+  } else if (n == 1) {
+    bytes = static_cast<uint8_t>(*src);
+  } else {
+    memcpy(&bytes, src, n);
+  }
+  return bytes;
+}
+
+template <int MODE, bool U8, bool DM1>
 EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
   const int32_t* w = reinterpret_cast<const int32_t*>(g.w.data());
-  const int taps = g.k, c = g.n;
+  const int taps = g.k, c = g.n, dm = p.depth_multiplier;
+  // Depth multiplier > 1: lane j of block c0 reads input channel (c0 + j) / dm, i.e. lane perm[c0 + j] of the
+  // (at most 8) input channels from c0 / dm on (table built by PackDw in g.scratch).
+  const int32_t* perm = reinterpret_cast<const int32_t*>(g.scratch.data());
   const __m256i zp = _mm256_set1_epi32(p.out_zp), lo = _mm256_set1_epi32(p.act_min), hi = _mm256_set1_epi32(p.act_max);
   const __m256i vizp = _mm256_set1_epi32(p.in_zp);
   const int8_t* tap[kMaxDwTaps];
@@ -111,19 +135,22 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
         int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
         for (int c0 = 0; c0 < c; c0 += 8) {
           const int nv = std::min(8, c - c0);
+          const int ci0 = DM1 ? c0 : c0 / dm;
+          const int nin = DM1 ? nv : (c0 + nv - 1) / dm - ci0 + 1;
+          const __m256i vperm = DM1 ? _mm256_setzero_si256() : Load(perm + c0);
           __m256i acc = Load(g.bias.data() + c0);
           for (int t = 0; t < taps; ++t) {
             __m256i x = vizp;
             if (tap[t] != nullptr) {
-              int64_t bytes = 0;
-              memcpy(&bytes, tap[t] + c0, nv);
-              x = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
+              const int64_t bytes = LoadBytes(tap[t] + ci0, nin);
+              x = U8 ? _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(bytes)) : _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
+              if (!DM1) x = _mm256_permutevar8x32_epi32(x, vperm);
             }
             acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, Load(w + static_cast<int64_t>(t) * g.npad + c0)));
           }
           const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
           const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-          const int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(w16, w16));
+          const int64_t bytes = _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16));
           memcpy(out + c0, &bytes, nv);
         }
       }
@@ -131,27 +158,43 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   }
 }
 
+template <bool U8>
+EDGERT_AVX512VNNI void Dw32Mode(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw32<EDGERT_REQUANT_FP32, U8>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw32<EDGERT_REQUANT_GEMMLOWP_UP, U8>(p, arena);
+  } else {
+    Dw32<EDGERT_REQUANT_GEMMLOWP, U8>(p, arena);
+  }
+}
+
+template <bool U8, bool DM1>
+EDGERT_AVX2 void Dw8Mode(const OpParams& p, uint8_t* arena) {
+  if (p.requant == EDGERT_REQUANT_FP32) {
+    Dw8<EDGERT_REQUANT_FP32, U8, DM1>(p, arena);
+  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
+    Dw8<EDGERT_REQUANT_GEMMLOWP_UP, U8, DM1>(p, arena);
+  } else {
+    Dw8<EDGERT_REQUANT_GEMMLOWP, U8, DM1>(p, arena);
+  }
+}
+
+template <bool U8>
+EDGERT_AVX2 void Dw8Any(const OpParams& p, uint8_t* arena) {
+  if (p.depth_multiplier == 1) {
+    Dw8Mode<U8, true>(p, arena);
+  } else {
+    Dw8Mode<U8, false>(p, arena);
+  }
+}
+
 }  // namespace
 
-EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) {
-  if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw32<EDGERT_REQUANT_FP32>(p, arena);
-  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw32<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
-  } else {
-    Dw32<EDGERT_REQUANT_GEMMLOWP>(p, arena);
-  }
-}
-
-EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) {
-  if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw8<EDGERT_REQUANT_FP32>(p, arena);
-  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw8<EDGERT_REQUANT_GEMMLOWP_UP>(p, arena);
-  } else {
-    Dw8<EDGERT_REQUANT_GEMMLOWP>(p, arena);
-  }
-}
+EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<false>(p, arena); }
+EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<false>(p, arena); }
+EDGERT_AVX512VNNI void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<true>(p, arena); }
+EDGERT_AVX2 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<true>(p, arena); }
 
 }  // namespace kernels
 }  // namespace edgert

@@ -9,6 +9,9 @@ namespace kernels {
 
 void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
+// uint8 (pack hooks PackDwC2Qu8 / PackDwQu8).
+void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
+void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
 
 }  // namespace kernels
 }  // namespace edgert
