@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Garbage, truncated and byte-mutated model files: each is rejected with ModelFormatException, or accepted and then
- * run in TFLite without crashing the JVM (see {@link HostileFiles}). Seeded, so every run tries the same files.
+ * run in TFLite and on edgert's native kernels without crashing the JVM (see {@link HostileFiles}). Seeded, so
+ * every run tries the same files.
  *
  * <p>JVM crashes these tests found in TFLite 2.20, each now refused in Java before native code runs: an op's
  * intermediates offset pointing outside the file (SIGSEGV in InterpreterBuilder: {@link FlatBufferVerifier}); an op
@@ -56,7 +57,7 @@ class HostileFileTest {
         TOTAL.rejected += h.rejected;
         TOTAL.accepted += h.accepted;
         TOTAL.ran += h.ran;
-        TOTAL.refusedByTflite += h.refusedByTflite;
+        TOTAL.refusedByBackend += h.refusedByBackend;
         TOTAL.tooLargeToRun += h.tooLargeToRun;
     }
 
@@ -156,14 +157,16 @@ class HostileFileTest {
     }
 
     /**
-     * Where the next accepted mutant runs: every accepted small-model mutant in the builtin kernels, every
+     * Where the next accepted mutant runs: every accepted small-model mutant in the builtin kernels and edgert's
+     * native kernels, every
      * {@link #XNNPACK_EVERY}-th also in XNNPACK; large models only their first {@link #LARGE_RUNS} accepted mutants.
      */
     private static String[] backendsFor(boolean small, int acceptedSoFar) {
         if (!small && acceptedSoFar >= LARGE_RUNS) {
             return new String[0];
         }
-        return acceptedSoFar % XNNPACK_EVERY == 0 ? new String[] {"tflite-ref", "tflite"} : new String[] {"tflite-ref"};
+        return acceptedSoFar % XNNPACK_EVERY == 0 ? new String[] {"tflite-ref", "native", "tflite"}
+                : new String[] {"tflite-ref", "native"};
     }
 
     /** Offsets of the file outside the buffers' data (weights), where a mutation hits structure. */

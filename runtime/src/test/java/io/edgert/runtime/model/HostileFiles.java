@@ -31,7 +31,7 @@ final class HostileFiles {
     int rejected;
     int accepted;
     int ran;
-    int refusedByTflite;
+    int refusedByBackend;
     int tooLargeToRun;
 
     /** Validates {@code bytes}; when accepted, runs it in each backend named (none: validation only). */
@@ -66,7 +66,7 @@ final class HostileFiles {
             s.run();
             ran++;
         } catch (EdgertException e) {
-            refusedByTflite++;
+            refusedByBackend++;
         } catch (RuntimeException e) {
             throw new AssertionError(what + " on " + backend + ": threw " + e + " instead of EdgertException", e);
         }
@@ -100,7 +100,8 @@ final class HostileFiles {
 
     @Override
     public String toString() {
-        return rejected + " rejected, " + accepted + " accepted; of those run in TFLite: " + ran + " ran, "
-                + refusedByTflite + " refused by TFLite (EdgertException), " + tooLargeToRun + " too large to run";
+        return rejected + " rejected, " + accepted + " accepted; backend runs of those (tflite-ref, native, some "
+                + "tflite): " + ran + " ran, "
+                + refusedByBackend + " refused by the backend (EdgertException), " + tooLargeToRun + " too large to run";
     }
 }
