@@ -7,10 +7,15 @@ public final class Quantizer {
 
     /** {@code clamp(round_half_away(x / scale) + zp)} in the range of {@code type} (int8, uint8, int16, int32). */
     public static long quantize(float x, float scale, long zp, DataType type) {
-        float scaled = x / scale;
-        double r = Math.signum(scaled) * Math.floor(Math.abs((double) scaled) + 0.5);
+        float scaled = x / scale; // in float, as TFLite's reference Quantize divides
+        double r = roundHalfAway(scaled);
         long v = (long) Math.max(Math.min(r, 9.0e18), -9.0e18) + zp;
         return clamp(v, type);
+    }
+
+    /** TFLite's {@code TfLiteRound}: to nearest, halves away from zero (unlike {@link Math#round}). */
+    public static double roundHalfAway(double x) {
+        return Math.signum(x) * Math.floor(Math.abs(x) + 0.5);
     }
 
     public static long clamp(long v, DataType type) {
