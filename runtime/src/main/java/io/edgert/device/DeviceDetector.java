@@ -15,6 +15,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
  * <p>Sticks to java.base APIs that Android has (no String.lines/isBlank, no Stream.toList): the runtime runs there.
  */
 public final class DeviceDetector {
-    private static final System.Logger LOG = System.getLogger(DeviceDetector.class.getName());
+    // java.util.logging, not System.Logger: Android (API 26) has no System.Logger
+    private static final Logger LOG = Logger.getLogger(DeviceDetector.class.getName());
     private static final Pattern CPU_DIR = Pattern.compile("cpu[0-9]+");
     private static final String CUDA_DRIVER = "libcuda.so.1";
     /**
@@ -119,7 +122,7 @@ public final class DeviceDetector {
         try {
             return OptionalLong.of(io.edgert.jni.NativePlan.edgert_cpu_features());
         } catch (LinkageError | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "native CPU feature probe unavailable, using /proc/cpuinfo: " + e);
+            LOG.log(Level.FINE, "native CPU feature probe unavailable, using /proc/cpuinfo: " + e);
             return OptionalLong.empty();
         }
     }

@@ -6,6 +6,7 @@ import io.edgert.runtime.model.OpInfo;
 import io.edgert.runtime.model.TensorInfo;
 
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A validated, immutable {@code .tflite} model: tensors, operators, quantization parameters and constant buffers.
@@ -22,7 +25,8 @@ import java.util.List;
  * need alive.
  */
 public final class Model implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Model.class.getName());
+    // java.util.logging, not System.Logger: Android (API 26) has no System.Logger
+    private static final Logger LOG = Logger.getLogger(Model.class.getName());
 
     private final ByteBuffer bytes;
     private final String source;
@@ -34,7 +38,7 @@ public final class Model implements AutoCloseable {
         this.source = source;
         this.parsed = parsed;
         for (String w : parsed.warnings()) {
-            LOG.log(System.Logger.Level.WARNING, source + ": " + w);
+            LOG.log(Level.WARNING, source + ": " + w);
         }
     }
 
@@ -53,7 +57,7 @@ public final class Model implements AutoCloseable {
     /** Validates a model held in memory. The array is copied into native memory once, so it may be reused. */
     public static Model load(byte[] bytes) throws ModelFormatException {
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        direct.put(bytes).flip();
+        ((Buffer) direct.put(bytes)).flip();  // Buffer.flip: ByteBuffer's override is Java 9+, not on Android
         return fromBuffer(direct, "<" + bytes.length + " bytes>");
     }
 
@@ -65,7 +69,7 @@ public final class Model implements AutoCloseable {
         ByteBuffer view = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
         if (!view.isDirect()) {
             ByteBuffer direct = ByteBuffer.allocateDirect(view.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-            direct.put(view).flip();
+            ((Buffer) direct.put(view)).flip();
             view = direct;
         }
         return fromBuffer(view, "<" + view.remaining() + " bytes>");

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A model prepared on one backend, with its input and output tensors. Not thread-safe: use one session per thread.
@@ -123,7 +124,7 @@ public final class Session extends NativeResource {
                 return t;
             }
         }
-        List<String> names = tensors.stream().map(Tensor::name).toList();
+        List<String> names = tensors.stream().map(Tensor::name).collect(Collectors.toList());
         throw new IllegalArgumentException("no " + what + " named '" + name + "'; " + what + "s are " + names);
     }
 

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +42,8 @@ import java.util.regex.Pattern;
  * and ties go to the alphabetically first id, so the choice never depends on file order.
  */
 public final class Profiles {
-    private static final System.Logger LOG = System.getLogger(Profiles.class.getName());
+    // java.util.logging, not System.Logger: Android (API 26) has no System.Logger
+    private static final Logger LOG = Logger.getLogger(Profiles.class.getName());
     public static final String DIR_PROPERTY = "edgert.profile.dir";
     private static final String RESOURCES = "/io/edgert/profiles/";
     private static List<DeviceProfile> builtIns;
@@ -297,7 +300,7 @@ public final class Profiles {
         List<DeviceProfile> candidates = new ArrayList<>(builtIns());
         candidates.addAll(userProfiles(errors));
         for (String e : errors) {
-            LOG.log(System.Logger.Level.WARNING, "skipping user device profile: " + e);
+            LOG.log(Level.WARNING, "skipping user device profile: " + e);
         }
         return match(d, candidates);
     }
@@ -505,8 +508,8 @@ public final class Profiles {
         if (!cores.equals("all") && d.isHeterogeneous()) {
             Comparator<CoreCluster> bySpeed = Comparator.comparingInt(CoreCluster::capacity)
                     .thenComparingLong(CoreCluster::maxFreqKHz);
-            CoreCluster c = cores.equals("big") ? d.clusters().stream().max(bySpeed).orElseThrow()
-                    : d.clusters().stream().min(bySpeed).orElseThrow();
+            CoreCluster c = cores.equals("big") ? d.clusters().stream().max(bySpeed).get()
+                    : d.clusters().stream().min(bySpeed).get();  // isHeterogeneous: non-empty
             n = c.cpus().size();
         }
         return Math.max(1, Math.min(n, available));

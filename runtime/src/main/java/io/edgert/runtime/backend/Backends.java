@@ -5,9 +5,13 @@ import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The backends edgert knows, by name. {@code auto} picks the best available backend that can run the whole model
@@ -18,7 +22,8 @@ public final class Backends {
     public static final String TFLITE = "tflite";
     public static final String TFLITE_REF = "tflite-ref";
 
-    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    // java.util.logging, not System.Logger: Android (API 26) has no System.Logger
+    private static final Logger LOG = Logger.getLogger(Backends.class.getName());
     private static final Map<String, Backend> REGISTRY = new LinkedHashMap<>();
 
     static {
@@ -53,7 +58,8 @@ public final class Backends {
 
     /** Registered backends that can run on this machine. */
     public static synchronized List<Backend> available() {
-        return REGISTRY.values().stream().filter(Backend::isAvailable).toList();
+        return Collections.unmodifiableList(REGISTRY.values().stream().filter(Backend::isAvailable)
+                .collect(Collectors.toList()));  // Stream.toList is not on Android
     }
 
     /**
@@ -84,7 +90,7 @@ public final class Backends {
                 reason = "no native kernel for " + String.join(", ", missing);
             }
         }
-        LOG.log(System.Logger.Level.INFO, "auto: " + model.source() + " runs on " + TFLITE + " (" + reason + ")");
+        LOG.log(Level.INFO, "auto: " + model.source() + " runs on " + TFLITE + " (" + reason + ")");
         Backend tflite = get(TFLITE);
         if (!tflite.isAvailable()) {
             throw new EdgertException("no backend can run " + model.source() + ": native: " + reason + "; "

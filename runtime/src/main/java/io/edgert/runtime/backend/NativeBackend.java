@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** edgert's own int8 kernels ({@code native/}), planned in Java and run over one native arena. */
 public final class NativeBackend implements Backend {
@@ -92,7 +93,8 @@ public final class NativeBackend implements Backend {
     public static io.edgert.runtime.plan.PlanSummary summarize(Model model, Session.Options options)
             throws EdgertException {
         try (NativeSession s = (NativeSession) new NativeBackend().open(model, options)) {
-            List<String> types = model.operators().stream().map(OpInfo::type).toList();
+            List<String> types = model.operators().stream().map(OpInfo::type)
+                    .collect(Collectors.toList());
             return new io.edgert.runtime.plan.PlanSummary(types, List.of(s.kernels()), s.memory().arenaBytes(),
                     s.memory().sumOfActivationBytes(), s.packedBytes(), s.profile().id(), s.choices());
         }

@@ -19,6 +19,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ final class NativeSession implements BackendSession {
         handle = h;
         memory = mem;
         keepAlive.addAll(alive);
-        arena = ByteBuffer.allocateDirect((int) mem.arenaBytes() + 64).alignedSlice(64).order(ByteOrder.nativeOrder());
+        arena = aligned64(ByteBuffer.allocateDirect((int) mem.arenaBytes() + 64)).order(ByteOrder.nativeOrder());
         arenaPointer = new BytePointer(arena);
         int opCount = NativePlan.edgert_plan_op_count(h);
         opTimes = new LongPointer(Math.max(opCount, 1));
@@ -298,6 +299,17 @@ final class NativeSession implements BackendSession {
         return NativePlan.edgert_plan_packed_bytes(handle);
     }
 
+    /**
+     * The part of a fresh direct buffer that starts on a 64-byte address, like ByteBuffer.alignedSlice(64) (Java 9,
+     * not on Android). At least capacity - 63 bytes remain.
+     */
+    private static ByteBuffer aligned64(ByteBuffer b) {
+        long address = new Pointer(b).address();
+        int skip = (int) ((64 - (address & 63)) & 63);
+        ((Buffer) b).position(skip);
+        return b.slice();
+    }
+
     private TensorSpec spec(int tensor) {
         TensorInfo info = graph.tensor(tensor);
         return new TensorSpec(info.name(), shapes[tensor], info.dataType(), info.quantization());
@@ -306,7 +318,10 @@ final class NativeSession implements BackendSession {
     private ByteBuffer view(int tensor) {
         long off = memory.offset(tensor);
         int size = (int) memory.size(tensor);
-        return arena.slice((int) off, size).order(ByteOrder.nativeOrder());
+        // duplicate + bounds + slice, as ByteBuffer.slice(index, length) (Java 13, not on Android) does
+        ByteBuffer d = arena.duplicate();
+        ((Buffer) d).limit((int) off + size).position((int) off);
+        return d.slice().order(ByteOrder.nativeOrder());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.edgert.runtime.io;
 
 import io.edgert.runtime.DataType;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -37,7 +39,7 @@ public final class Npy {
 
     /** Reads one array; {@code sizeHint} bounds the data length (use Long.MAX_VALUE if unknown). */
     public static NpyArray read(InputStream in, String what, long sizeHint) throws IOException {
-        byte[] magic = in.readNBytes(6);
+        byte[] magic = readUpTo(in, 6);
         if (magic.length < 6 || !java.util.Arrays.equals(magic, MAGIC)) {
             throw new IOException(what + ": not a .npy file (bad magic)");
         }
@@ -46,7 +48,7 @@ public final class Npy {
         if (major < 1 || major > 3 || minor < 0) {
             throw new IOException(what + ": unsupported .npy version " + major + "." + minor);
         }
-        byte[] lenBytes = in.readNBytes(major == 1 ? 2 : 4);
+        byte[] lenBytes = readUpTo(in, major == 1 ? 2 : 4);
         long headerLen = 0;
         for (int i = lenBytes.length - 1; i >= 0; i--) {
             headerLen = (headerLen << 8) | (lenBytes[i] & 0xff);
@@ -54,7 +56,7 @@ public final class Npy {
         if (lenBytes.length < (major == 1 ? 2 : 4) || headerLen > MAX_HEADER) {
             throw new IOException(what + ": .npy header length " + headerLen + " is invalid");
         }
-        byte[] headerBytes = in.readNBytes((int) headerLen);
+        byte[] headerBytes = readUpTo(in, (int) headerLen);
         if (headerBytes.length != headerLen) {
             throw new IOException(what + ": truncated .npy header");
         }
@@ -80,11 +82,30 @@ public final class Npy {
             throw new IOException(what + ": shape " + java.util.Arrays.toString(shape) + " needs " + bytes
                     + " bytes, more than the file holds");
         }
-        byte[] data = in.readNBytes((int) bytes);
+        byte[] data = readUpTo(in, (int) bytes);
         if (data.length != bytes) {
             throw new IOException(what + ": truncated data: expected " + bytes + " bytes, got " + data.length);
         }
         return new NpyArray(shape, type, data);
+    }
+
+    /**
+     * {@code InputStream.readNBytes(n)} (Java 11, not on Android): up to {@code n} bytes, fewer only at the end of the
+     * stream. Grows with the data read, so a header that claims a huge array cannot force a huge allocation.
+     */
+    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+        byte[] chunk = new byte[Math.min(n, 1 << 16)];
+        ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length);
+        int left = n;
+        while (left > 0) {
+            int r = in.read(chunk, 0, Math.min(left, chunk.length));
+            if (r < 0) {
+                break;
+            }
+            out.write(chunk, 0, r);
+            left -= r;
+        }
+        return out.toByteArray();
     }
 
     public static void write(Path path, NpyArray array) throws IOException {
@@ -104,7 +125,7 @@ public final class Npy {
         // Pad so that the data starts on a 64-byte boundary, as NumPy does.
         int unpadded = 6 + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
+        String header = dict + String.join("", Collections.nCopies(pad, " ")) + "\n";
         out.write(MAGIC);
         out.write(1);
         out.write(0);

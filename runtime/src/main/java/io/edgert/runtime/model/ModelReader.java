@@ -46,7 +46,7 @@ public final class ModelReader {
 
     private ModelReader(ByteBuffer bytes) {
         this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.bytes.position(0);
+        ((java.nio.Buffer) this.bytes).position(0);  // Buffer's position(int): ByteBuffer's override is Java 9+, not on Android
         this.size = this.bytes.limit();
     }
 
@@ -65,7 +65,9 @@ public final class ModelReader {
             throw new ModelFormatException("not a TFLite model: file is " + size + " bytes, too small for a FlatBuffer header", 0);
         }
         byte[] ident = new byte[4];
-        bytes.get(4, ident);
+        for (int i = 0; i < ident.length; i++) {
+            ident[i] = bytes.get(4 + i);
+        }
         String id = new String(ident, StandardCharsets.ISO_8859_1);
         if (!IDENTIFIER.equals(id)) {
             throw new ModelFormatException("not a TFLite model: file identifier is '" + printable(id) + "', expected 'TFL3'", 4);
