@@ -2,6 +2,7 @@ package io.edgert.e2e;
 
 import io.edgert.cli.Edgert;
 import io.edgert.device.Device;
+import io.edgert.device.DeviceDetector;
 import io.edgert.device.profile.Profiles;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
@@ -22,7 +24,8 @@ import java.util.Properties;
  * every model, because starting a JVM under qemu costs seconds. Each model goes through {@code edgert run} (seeded
  * random inputs, outputs as .npy), so both sides use the same input generation and output writing as users do.
  *
- * <p>Writes under OUT_DIR: {@code device.properties} (arch, features, their source, the matched profile),
+ * <p>Writes under OUT_DIR: {@code device.properties} (arch, features, their source, the matched profile, and the
+ * features detected without the native library),
  * {@code <model>/<backend>/output_<i>.npy}, {@code <model>/<backend>/exit} and, for native, {@code kernels.txt}.
  */
 public final class EmulatedRunDriver {
@@ -50,6 +53,11 @@ public final class EmulatedRunDriver {
         p.setProperty("features", String.join(" ", d.featureList()));
         p.setProperty("featureSource", d.featureSource());
         p.setProperty("profile", Profiles.match(d).profile().id());
+        // The same detection without the native probe: on arm64 it reads /proc/self/auxv, which qemu emulates.
+        Device withoutNative = new DeviceDetector(Path.of("/"), d.os(), d.arch(), d.availableCpus(),
+                OptionalLong::empty, List.of()).detect();
+        p.setProperty("withoutNative.features", String.join(" ", withoutNative.featureList()));
+        p.setProperty("withoutNative.featureSource", withoutNative.featureSource());
         Files.createDirectories(out);
         try (var w = Files.newBufferedWriter(out.resolve("device.properties"), StandardCharsets.UTF_8)) {
             p.store(w, null);

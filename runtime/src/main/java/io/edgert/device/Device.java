@@ -13,7 +13,8 @@ import java.util.Set;
  * @param arch          normalized architecture: {@code x86_64}, {@code arm64}, or the JVM's {@code os.arch}
  * @param cpu           what {@code /proc/cpuinfo} says
  * @param features      ISA features by {@link IsaFeatures} name
- * @param featureSource where {@code features} came from: "native" (CPUID/HWCAP probe) or "/proc/cpuinfo"
+ * @param featureSource where {@code features} came from: "native" (CPUID/HWCAP probe), "/proc/self/auxv" (arm64
+ *                      HWCAP without the native library) or "/proc/cpuinfo"
  * @param logicalCpus   logical CPUs of the machine (online ones listed by the kernel)
  * @param availableCpus CPUs this process may use ({@code Runtime.availableProcessors()}, honours cgroup limits)
  * @param clusters      groups of same-kind cores; one for homogeneous machines, empty when unknown

@@ -1,6 +1,8 @@
 package io.edgert.device;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,6 +33,10 @@ public final class DeviceDetector {
     private static final Logger LOG = Logger.getLogger(DeviceDetector.class.getName());
     private static final Pattern CPU_DIR = Pattern.compile("cpu[0-9]+");
     private static final String CUDA_DRIVER = "libcuda.so.1";
+    /** Auxiliary-vector entry types (elf.h). */
+    private static final long AT_NULL = 0;
+    private static final long AT_HWCAP = 16;
+    private static final long AT_HWCAP2 = 26;
     /**
      * Where the NVIDIA driver puts libcuda on Debian/Ubuntu, RHEL, the CUDA toolkit's compat package, the NVIDIA
      * container toolkit and WSL2. Searched as files, never dlopen'ed.
@@ -90,9 +96,13 @@ public final class DeviceDetector {
         Set<String> features;
         String featureSource;
         OptionalLong bits = safeNativeFeatures();
+        Set<String> auxv;
         if (bits.isPresent() && bits.getAsLong() != 0) {
             features = IsaFeatures.fromNativeBits(bits.getAsLong());
             featureSource = "native";
+        } else if ("arm64".equals(arch) && (auxv = auxvFeatures()) != null) {
+            features = auxv;
+            featureSource = "/proc/self/auxv";
         } else {
             features = IsaFeatures.fromCpuinfoFlags(cpu.flags());
             featureSource = cpu.flags().isEmpty() ? Device.UNKNOWN : "/proc/cpuinfo";
@@ -127,6 +137,37 @@ public final class DeviceDetector {
         }
     }
 
+
+    /**
+     * arm64 without the native library: the kernel's HWCAP words from this process's auxiliary vector, the same
+     * source as the native probe. Preferred over /proc/cpuinfo because under qemu-user (emulated arm64 on x86)
+     * /proc/cpuinfo is the host's while qemu emulates /proc/self/auxv for the guest CPU. Null when unreadable or
+     * without AT_HWCAP.
+     */
+    private Set<String> auxvFeatures() {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(root.resolve("proc/self/auxv"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        // (type, value) pairs of 64-bit little-endian words (arm64), ending with AT_NULL.
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        Long hwcap = null;
+        long hwcap2 = 0;
+        while (b.remaining() >= 16) {
+            long type = b.getLong();
+            long value = b.getLong();
+            if (type == AT_NULL) {
+                break;
+            } else if (type == AT_HWCAP) {
+                hwcap = value;
+            } else if (type == AT_HWCAP2) {
+                hwcap2 = value;
+            }
+        }
+        return hwcap == null ? null : IsaFeatures.fromArm64Hwcap(hwcap, hwcap2);
+    }
 
     // ---- clusters ----
 

@@ -9,8 +9,8 @@ import java.util.Set;
  * The ISA features edgert's kernels care about, under one spelling used by device profiles and {@code edgert info}:
  * {@code sse4.1 avx2 fma avx512f avx512bw avx512vl avx512vnni avxvnni amx-int8} on x86 and
  * {@code asimd dotprod i8mm sve} on ARM. They come from the native library's CPUID/HWCAP probe when it loads (the
- * truth: it also checks that the OS saves the wide registers), else from the kernel's {@code /proc/cpuinfo} flags,
- * which Linux only lists when usable too.
+ * truth: it also checks that the OS saves the wide registers), else on arm64 from the HWCAP words of
+ * {@code /proc/self/auxv}, else from the kernel's {@code /proc/cpuinfo} flags, which Linux only lists when usable too.
  */
 public final class IsaFeatures {
     /** Native bit (io.edgert.jni.NativePlan.CPU_*, edgert/plan.h EDGERT_CPU_*) to name, in print order. */
@@ -56,6 +56,27 @@ public final class IsaFeatures {
             }
         });
         return r;
+    }
+
+    /**
+     * Names for arm64 Linux's {@code AT_HWCAP} / {@code AT_HWCAP2} auxiliary-vector words (asm/hwcap.h), the bits
+     * the native probe reads with getauxval: HWCAP_ASIMD, HWCAP_ASIMDDP, HWCAP_SVE, HWCAP2_I8MM.
+     */
+    public static Set<String> fromArm64Hwcap(long hwcap, long hwcap2) {
+        long bits = 0;
+        if ((hwcap & (1L << 1)) != 0) {
+            bits |= 1L << 16;
+        }
+        if ((hwcap & (1L << 20)) != 0) {
+            bits |= 1L << 17;
+        }
+        if ((hwcap2 & (1L << 13)) != 0) {
+            bits |= 1L << 18;
+        }
+        if ((hwcap & (1L << 22)) != 0) {
+            bits |= 1L << 19;
+        }
+        return fromNativeBits(bits);
     }
 
     /** Names for the tokens of a {@code flags}/{@code Features} line, in the canonical order. */

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,6 +114,37 @@ class DeviceDetectorTest {
         assertEquals(32 * 1024, d.cacheBytes(1));
         assertEquals(3 * 1024 * 1024, d.cacheBytes(3));
         assertEquals("L1d 32 KiB", d.caches().get(0).toString());
+    }
+
+    /** (type, value) pairs of 64-bit little-endian words, AT_NULL last: the arm64 layout of /proc/self/auxv. */
+    private void writeAuxv(long... pairs) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8 * pairs.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : pairs) {
+            b.putLong(v);
+        }
+        Path p = root.resolve("proc/self/auxv");
+        Files.createDirectories(p.getParent());
+        Files.write(p, b.array());
+    }
+
+    @Test
+    void withoutNativeArm64FeaturesComeFromAuxvNotTheHostCpuinfoOfQemuUser() throws IOException {
+        // qemu-user: /proc/cpuinfo is the x86 host's, /proc/self/auxv is emulated for the guest CPU (here: -cpu max)
+        write("proc/cpuinfo", CpuInfoParserTest.canned("cpuinfo-x86_64-xeon.txt"));
+        long hwcap = (1L << 1) | (1L << 20) | (1L << 3);  // ASIMD, ASIMDDP, and AES, which edgert does not report
+        writeAuxv(6, 4096, 16, hwcap, 26, 1L << 13, 33, 0x7fff0000L);  // AT_PAGESZ, AT_HWCAP, AT_HWCAP2, AT_SYSINFO_EHDR
+        Device d = detect(OptionalLong.empty());
+        assertEquals("/proc/self/auxv", d.featureSource());
+        assertEquals(List.of("asimd", "dotprod", "i8mm"), d.featureList());
+    }
+
+    @Test
+    void auxvWithoutHwcapFallsBackToCpuinfo() throws IOException {
+        write("proc/cpuinfo", CpuInfoParserTest.canned("cpuinfo-arm64-cortex-a76.txt"));
+        writeAuxv(6, 4096);
+        Device d = detect(OptionalLong.empty());
+        assertEquals("/proc/cpuinfo", d.featureSource());
+        assertTrue(d.hasFeature("dotprod"), d.features().toString());
     }
 
     @Test
