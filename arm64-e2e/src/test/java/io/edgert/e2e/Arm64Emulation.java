@@ -84,7 +84,15 @@ final class Arm64Emulation {
      */
     Run java(String cpu, Map<String, String> env, long timeoutSeconds, String mainClass, List<String> args)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(qemu.toString(), "-cpu", cpu, "-L", sysroot.toString(),
+        return java(List.of(), cpu, env, timeoutSeconds, mainClass, args);
+    }
+
+    /** As {@link #java(String, Map, long, String, List)} with extra qemu options (a -plugin) before the program. */
+    Run java(List<String> qemuOptions, String cpu, Map<String, String> env, long timeoutSeconds, String mainClass,
+             List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(qemu.toString()));
+        cmd.addAll(qemuOptions);
+        cmd.addAll(List.of("-cpu", cpu, "-L", sysroot.toString(),
                 sysroot.resolve(JAVA_IN_SYSROOT).toString(),
                 // C1 only: under emulation C2's compile time is never paid back in these short runs.
                 "-XX:TieredStopAtLevel=1", "-Xss4m", "-cp", classPath(), mainClass));
