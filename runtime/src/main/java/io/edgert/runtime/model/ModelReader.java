@@ -46,7 +46,8 @@ public final class ModelReader {
 
     private ModelReader(ByteBuffer bytes) {
         this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        ((java.nio.Buffer) this.bytes).position(0);  // Buffer's position(int): ByteBuffer's override is Java 9+, not on Android
+        // Buffer's position(int): ByteBuffer's covariant override is Java 9+, not on Android
+        ((java.nio.Buffer) this.bytes).position(0);
         this.size = this.bytes.limit();
     }
 
