@@ -33,8 +33,8 @@ public final class Edgert implements Runnable {
     }
 
     public static void main(String[] args) {
-        // The runtime logs through System.Logger (java.util.logging here): one "WARNING: message" line per record
-        // instead of JUL's default two lines with a timestamp and class name. A user's own setting wins.
+        // The runtime logs through java.util.logging (Android has no System.Logger): one "WARNING: message" line per
+        // record instead of JUL's default two lines with a timestamp and class name. A user's own setting wins.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         }
