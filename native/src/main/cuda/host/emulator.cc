@@ -5,6 +5,7 @@
 // launch itself (grid-stride loops, alignment, memory), which only a GPU run can.
 //
 // usage: edgert_cuda_emulator PLAN ARENA_IN ARENA_OUT
+//        edgert_cuda_emulator --layout   (prints each kernel's parameter block size in int32 words, list order)
 // PLAN (little-endian int32 words): magic 0x50554345 ("ECUP"), version 1, n_launches, n_param_words, consts_bytes,
 //   then n_launches x (kernel index in ECU_KERNEL_LIST order, param word offset), the param words, the constants.
 // ARENA_IN: the arena bytes before the run (inputs placed); ARENA_OUT receives the arena after it.
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string>
 #include <vector>
 
 #include "../edgert_cuda_ops.h"
@@ -46,7 +48,13 @@ const Runner kRunners[] = {ECU_KERNEL_LIST(ECU_HOST_ENTRY)};
 
 }  // namespace
 
+#define ECU_LAYOUT_LINE(name, P, fn) printf("%s %zu\n", #name, sizeof(ecu::P) / sizeof(int32_t));
+
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--layout") {
+    ECU_KERNEL_LIST(ECU_LAYOUT_LINE)
+    return 0;
+  }
   if (argc != 4) {
     fprintf(stderr, "usage: %s PLAN ARENA_IN ARENA_OUT\n", argv[0]);
     return 2;
