@@ -465,6 +465,83 @@ ECU_HD void Copy(const CopyP& p, uint8_t* arena, const uint8_t* consts, int64_t 
   arena[p.out_off + idx] = arena[p.in_off + idx];
 }
 
+
+// ---- int8 CONV_2D on tensor cores (mma.sync.m16n8k32, sm_80+): implicit GEMM, one warp per 16 x 32 tile ----
+// GEMM view: rows m = output pixels (batch * out_h * out_w), columns n = output channels, depth k = tap * in_c + c
+// (in_c % 4 == 0, so every 4-byte group of k lies in one tap). Weights are repacked as [npad][kpad] (npad = out_c
+// rounded up to 32, kpad = k_h * k_w * in_c rounded up to 32, zero padding). Conditions and the accumulator start
+// (bias - in_zp * sum(w)) as ConvDp4a. Fragment layout of the PTX ISA for m16n8k32 .s8 (gid = lane / 4,
+// tid = lane % 4): a[0] = A[gid][tid*4..+3], a[1] = A[gid+8][tid*4..], a[2] = A[gid][16+tid*4..],
+// a[3] = A[gid+8][16+tid*4..]; b[0] = B[tid*4..+3][gid], b[1] = B[16+tid*4..][gid]; c[0] = C[gid][2*tid],
+// c[1] = C[gid][2*tid+1], c[2] = C[gid+8][2*tid], c[3] = C[gid+8][2*tid+1]. The loaders below produce exactly
+// those registers per lane; the host emulator combines them by this layout (HostMma), the device by mma.sync.
+constexpr int kMmaTileM = 16;
+constexpr int kMmaTileN = 32;  // four m16n8 sub-tiles
+constexpr int kMmaK = 32;
+
+ECU_HD int32_t MmaKpad(const ConvP& p) { return (p.k_h * p.k_w * p.in_c + kMmaK - 1) / kMmaK * kMmaK; }
+ECU_HD int32_t MmaNpad(const ConvP& p) { return (p.out_c + kMmaTileN - 1) / kMmaTileN * kMmaTileN; }
+ECU_HD int64_t MmaRows(const ConvP& p) { return static_cast<int64_t>(p.batches) * p.out_h * p.out_w; }
+ECU_HD int64_t MmaTiles(const ConvP& p) {
+  return (MmaRows(p) + kMmaTileM - 1) / kMmaTileM * (MmaNpad(p) / kMmaTileN);
+}
+
+// Four input bytes (k .. k+3) of GEMM row m: the im2col element, the zero point outside the image, 0 past k.
+ECU_HD int32_t MmaAWord(const ConvP& p, const uint8_t* arena, int64_t m, int32_t k) {
+  const int32_t kdepth = p.k_h * p.k_w * p.in_c;
+  if (m >= MmaRows(p) || k >= kdepth) return 0;
+  const int32_t tap = k / p.in_c;
+  const int32_t c = k - tap * p.in_c;
+  const int32_t fy = tap / p.k_w;
+  const int32_t fx = tap - fy * p.k_w;
+  const int32_t ox = static_cast<int32_t>(m % p.out_w);
+  const int64_t rest = m / p.out_w;
+  const int32_t oy = static_cast<int32_t>(rest % p.out_h);
+  const int32_t b = static_cast<int32_t>(rest / p.out_h);
+  const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
+  const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
+  if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) {
+    return static_cast<int32_t>((static_cast<uint32_t>(p.in_zp) & 0xffu) * 0x01010101u);
+  }
+  return *reinterpret_cast<const int32_t*>(arena + p.in_off +
+                                           ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c + c);
+}
+
+ECU_HD void MmaLoadA(const ConvP& p, const uint8_t* arena, int64_t m0, int32_t k0, int lane, int32_t a[4]) {
+  const int gid = lane >> 2, tid = lane & 3;
+  a[0] = MmaAWord(p, arena, m0 + gid, k0 + tid * 4);
+  a[1] = MmaAWord(p, arena, m0 + gid + 8, k0 + tid * 4);
+  a[2] = MmaAWord(p, arena, m0 + gid, k0 + 16 + tid * 4);
+  a[3] = MmaAWord(p, arena, m0 + gid + 8, k0 + 16 + tid * 4);
+}
+
+ECU_HD void MmaLoadB(const ConvP& p, const uint8_t* consts, int32_t n0, int32_t k0, int lane, int32_t b[2]) {
+  const int gid = lane >> 2, tid = lane & 3;
+  const uint8_t* row = consts + p.w_off + static_cast<int64_t>(n0 + gid) * MmaKpad(p);
+  b[0] = *reinterpret_cast<const int32_t*>(row + k0 + tid * 4);
+  b[1] = *reinterpret_cast<const int32_t*>(row + k0 + 16 + tid * 4);
+}
+
+// Requantizes and stores lane's four accumulators of the m16n8 sub-tile at (m0, n0).
+ECU_HD void MmaStore(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t m0, int32_t n0, int lane,
+                     const int32_t c[4]) {
+  const int gid = lane >> 2, tid = lane & 3;
+  for (int i = 0; i < 4; ++i) {
+    const int64_t m = m0 + gid + (i >= 2 ? 8 : 0);
+    const int32_t n = n0 + 2 * tid + (i & 1);
+    if (m >= MmaRows(p) || n >= p.out_c) continue;
+    const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(c[i]) +
+                                             static_cast<uint32_t>(I32At(consts, p.bias_off, n)));
+    Store8(arena + p.out_off, m * p.out_c + n, Finish(p, consts, acc, n));
+  }
+}
+
+// Tile t of the GEMM: its first row and first column.
+ECU_HD void MmaTileOrigin(const ConvP& p, int64_t t, int64_t* m0, int32_t* n0) {
+  const int32_t ntiles = MmaNpad(p) / kMmaTileN;
+  *m0 = (t / ntiles) * kMmaTileM;
+  *n0 = static_cast<int32_t>(t % ntiles) * kMmaTileN;
+}
 }  // namespace ecu
 
 // Kernel names and the parameter block each reads: edgert_kernels.cu defines one __global__ per entry;
@@ -480,5 +557,9 @@ ECU_HD void Copy(const CopyP& p, uint8_t* arena, const uint8_t* consts, int64_t 
   X(ecu_mean, MeanP, Mean)                \
   X(ecu_softmax, SoftmaxP, Softmax)       \
   X(ecu_copy, CopyP, Copy)
+
+// Kernels that work per warp tile rather than per output (launched like the others; count = tiles * 32 threads):
+// edgert_kernels_mma.cu defines them, host/emulator.cc emulates them lane by lane.
+#define ECU_WARP_KERNEL_LIST(X) X(ecu_conv2d_mma, ConvP, ConvMma)
 
 #endif  // EDGERT_CUDA_OPS_H_

@@ -43,8 +43,63 @@ typedef void (*Runner)(const int32_t* params, uint8_t* arena, const uint8_t* con
   }
 ECU_KERNEL_LIST(ECU_HOST_RUNNER)
 
+// mma.sync.m16n8k32 .s8 over a warp: the 32 lanes' fragments assembled into A (16 x 32) and B (32 x 8) by the
+// PTX ISA layout (see edgert_cuda_ops.h), multiplied, and C scattered back to the lanes' accumulators.
+void HostMma(int32_t c[32][4], const int32_t a[32][4], const int32_t b[32][2]) {
+  int32_t A[16][32], B[32][8];
+  auto byte = [](int32_t w, int j) { return static_cast<int32_t>(static_cast<int8_t>(w >> (8 * j))); };
+  for (int lane = 0; lane < 32; ++lane) {
+    const int gid = lane >> 2, tid = lane & 3;
+    for (int j = 0; j < 4; ++j) {
+      A[gid][tid * 4 + j] = byte(a[lane][0], j);
+      A[gid + 8][tid * 4 + j] = byte(a[lane][1], j);
+      A[gid][16 + tid * 4 + j] = byte(a[lane][2], j);
+      A[gid + 8][16 + tid * 4 + j] = byte(a[lane][3], j);
+      B[tid * 4 + j][gid] = byte(b[lane][0], j);
+      B[16 + tid * 4 + j][gid] = byte(b[lane][1], j);
+    }
+  }
+  for (int lane = 0; lane < 32; ++lane) {
+    const int gid = lane >> 2, tid = lane & 3;
+    const int rows[4] = {gid, gid, gid + 8, gid + 8};
+    const int cols[4] = {2 * tid, 2 * tid + 1, 2 * tid, 2 * tid + 1};
+    for (int i = 0; i < 4; ++i) {
+      uint32_t sum = static_cast<uint32_t>(c[lane][i]);
+      for (int k = 0; k < 32; ++k) sum += static_cast<uint32_t>(A[rows[i]][k] * B[k][cols[i]]);
+      c[lane][i] = static_cast<int32_t>(sum);
+    }
+  }
+}
+
+void ecu_conv2d_mma(const int32_t* params, uint8_t* arena, const uint8_t* consts) {
+  const ecu::ConvP& p = *reinterpret_cast<const ecu::ConvP*>(params);
+  const int64_t tiles = ecu::MmaTiles(p);
+  const int32_t kpad = ecu::MmaKpad(p);
+  for (int64_t t = 0; t < tiles; ++t) {
+    int64_t m0;
+    int32_t n0;
+    ecu::MmaTileOrigin(p, t, &m0, &n0);
+    static int32_t acc[4][32][4];
+    for (int s = 0; s < 4; ++s)
+      for (int l = 0; l < 32; ++l)
+        for (int i = 0; i < 4; ++i) acc[s][l][i] = 0;
+    for (int32_t k0 = 0; k0 < kpad; k0 += ecu::kMmaK) {
+      int32_t a[32][4];
+      for (int lane = 0; lane < 32; ++lane) ecu::MmaLoadA(p, arena, m0, k0, lane, a[lane]);
+      for (int s = 0; s < 4; ++s) {
+        int32_t b[32][2];
+        for (int lane = 0; lane < 32; ++lane) ecu::MmaLoadB(p, consts, n0 + 8 * s, k0, lane, b[lane]);
+        HostMma(acc[s], a, b);
+      }
+    }
+    for (int s = 0; s < 4; ++s) {
+      for (int lane = 0; lane < 32; ++lane) ecu::MmaStore(p, arena, consts, m0, n0 + 8 * s, lane, acc[s][lane]);
+    }
+  }
+}
+
 #define ECU_HOST_ENTRY(name, P, fn) name,
-const Runner kRunners[] = {ECU_KERNEL_LIST(ECU_HOST_ENTRY)};
+const Runner kRunners[] = {ECU_KERNEL_LIST(ECU_HOST_ENTRY) ECU_WARP_KERNEL_LIST(ECU_HOST_ENTRY)};
 
 }  // namespace
 
@@ -53,6 +108,7 @@ const Runner kRunners[] = {ECU_KERNEL_LIST(ECU_HOST_ENTRY)};
 int main(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "--layout") {
     ECU_KERNEL_LIST(ECU_LAYOUT_LINE)
+    ECU_WARP_KERNEL_LIST(ECU_LAYOUT_LINE)
     return 0;
   }
   if (argc != 4) {

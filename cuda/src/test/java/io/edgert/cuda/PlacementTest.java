@@ -104,10 +104,16 @@ class PlacementTest {
     @Test
     void dp4aOnlyWhereItsConditionsHold() throws Exception {
         try (Model m = Model.load(SharedFiles.model("mlperf-tiny/vww_96_int8.tflite"))) {
-            List<OpPlacement> p = place(m, 1, "nvidia-sm90", H100, Mode.EXPLICIT);
-            // First conv: 3 input channels -> scalar; 1x1 convs on 8+ channels -> dp4a.
+            List<OpPlacement> p = place(m, 1, "nvidia-sm80", EmulatorParityTest.T4, Mode.EXPLICIT);
+            // First conv: 3 input channels -> scalar; 1x1 convs on 8+ channels -> dp4a on sm_75 ...
             assertEquals(CudaKernel.CONV2D_SCALAR, p.get(0).kernel());
             assertTrue(p.stream().anyMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A));
+            assertTrue(p.stream().noneMatch(o -> o.kernel() == CudaKernel.CONV2D_MMA));
+            // ... and tensor cores from sm_80
+            List<OpPlacement> h = place(m, 1, "nvidia-sm90", H100, Mode.EXPLICIT);
+            assertEquals(CudaKernel.CONV2D_SCALAR, h.get(0).kernel());
+            assertTrue(h.stream().anyMatch(o -> o.kernel() == CudaKernel.CONV2D_MMA));
+            assertTrue(h.stream().noneMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A));
             DeviceProfile prof = Profiles.builtIn("nvidia-sm90");
             assertTrue(prof.choices().gpuOffload().enabled());
         }

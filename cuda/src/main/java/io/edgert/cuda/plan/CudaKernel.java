@@ -1,8 +1,9 @@
 package io.edgert.cuda.plan;
 
 /**
- * The kernels of the fatbin, in the order of {@code ECU_KERNEL_LIST} in native/src/main/cuda/edgert_cuda_ops.h (the
- * host emulator indexes them by this ordinal; a test checks the order against the header).
+ * The kernels of the fatbin, in the order of {@code ECU_KERNEL_LIST} then {@code ECU_WARP_KERNEL_LIST} in
+ * native/src/main/cuda/edgert_cuda_ops.h (the host emulator indexes them by this ordinal; a test checks the order
+ * against the header).
  */
 public enum CudaKernel {
     CONV2D_SCALAR("ecu_conv2d_scalar"),
@@ -14,7 +15,9 @@ public enum CudaKernel {
     POOL("ecu_pool"),
     MEAN("ecu_mean"),
     SOFTMAX("ecu_softmax"),
-    COPY("ecu_copy");
+    COPY("ecu_copy"),
+    /** Tensor cores (mma.sync m16n8k32, sm_80+): one warp per 16 x 32 tile; listed in ECU_WARP_KERNEL_LIST. */
+    CONV2D_MMA("ecu_conv2d_mma");
 
     private final String symbol;
 

@@ -110,7 +110,7 @@ public final class CudaProgramBuilder {
     private CudaProgram.Launch encode(OpInfo op, CudaKernel kernel) {
         int offset = params.size();
         int count = switch (kernel) {
-            case CONV2D_SCALAR, CONV2D_DP4A, DWCONV -> conv(op, kernel);
+            case CONV2D_SCALAR, CONV2D_DP4A, DWCONV, CONV2D_MMA -> conv(op, kernel);
             case FC_SCALAR, FC_DP4A -> fc(op, kernel == CudaKernel.FC_DP4A);
             case ADD -> add(op);
             case POOL -> pool(op);
@@ -196,15 +196,17 @@ public final class CudaProgramBuilder {
         int kh = fs[1], kw = fs[2];
         int mode = opMode(op);
         int[] m = channelMultipliers(in, filter, out, mode);
-        int wOff = consts.bytes(filter.data());
+        int wOff = kernel == CudaKernel.CONV2D_MMA ? consts.bytes(mmaWeights(filter, os[3]))
+                : consts.bytes(filter.data());
         int biasOff;
-        if (kernel == CudaKernel.CONV2D_DP4A) {
+        if (kernel == CudaKernel.CONV2D_DP4A || kernel == CudaKernel.CONV2D_MMA) {
             biasOff = biasMinusZeroPointTimesWeights(op, os[3], kh * kw * fs[3], zp(in));
         } else {
             biasOff = op.inputCount() > 2 && op.input(2) >= 0 ? consts.bytes(t(op.input(2)).data()) : -1;
         }
         int[] range = QuantMath.activationRange(act, isU8(out) == 1, out.quantization().scale(), zp(out));
-        int count = Math.toIntExact(TensorInfo.elementCount(os));
+        long outputs = TensorInfo.elementCount(os);
+        int count = Math.toIntExact(kernel == CudaKernel.CONV2D_MMA ? mmaTiles(os) * 32 : outputs);
         int depthMultiplier = dw ? (a.length > 6 && a[6] > 0 ? a[6] : os[3] / is[3]) : 1;
         params.add(count, arena(in.index()), arena(out.index()), wOff, biasOff, m[0], m[1], m[2], m[3], mode, isU8(in));
         params.add(is[0], is[1], is[2], is[3], os[1], os[2], os[3], kh, kw);
@@ -214,6 +216,31 @@ public final class CudaProgramBuilder {
         params.add(zp(in), (int) filter.quantization().zeroPoint(0), zp(out), range[0], range[1]);
         assert padding == PADDING_SAME || padding == 1;
         return count;
+    }
+
+    private static int roundUp(int v, int to) {
+        return (v + to - 1) / to * to;
+    }
+
+    /** Warp tiles of ecu_conv2d_mma: 16 output pixels x 32 channels (MmaTiles). */
+    static long mmaTiles(int[] outShape) {
+        long rows = (long) outShape[0] * outShape[1] * outShape[2];
+        return (rows + 15) / 16 * (roundUp(outShape[3], 32) / 32);
+    }
+
+    /** Weights [out_c][kh * kw * in_c] as [npad][kpad], zero padded to multiples of 32 (the mma B operand). */
+    static ByteBuffer mmaWeights(TensorInfo filter, int outC) {
+        ByteBuffer w = filter.data().slice();
+        int k = filter.dim(1) * filter.dim(2) * filter.dim(3);
+        int kpad = roundUp(k, 32);
+        int npad = roundUp(outC, 32);
+        byte[] packed = new byte[Math.multiplyExact(kpad, npad)];
+        for (int n = 0; n < outC; n++) {
+            for (int i = 0; i < k; i++) {
+                packed[n * kpad + i] = w.get(n * k + i);
+            }
+        }
+        return ByteBuffer.wrap(packed);
     }
 
     /** TFLite ComputePaddingWithOffset's leading padding (prepare.cc PadBefore; the same for SAME and VALID). */

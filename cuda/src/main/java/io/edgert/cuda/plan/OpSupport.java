@@ -18,7 +18,11 @@ public final class OpSupport {
     public record Choice(CudaKernel kernel, String reason) {
     }
 
-    public static Choice choose(OpInfo op, Graph graph, int[][] shapes) {
+    /**
+     * @param tensorCores whether the device has int8 mma.sync (sm_80+): int8 convs that qualify for __dp4a run on
+     *                    tensor cores instead, unless {@code -Dedgert.cuda.mma=false}
+     */
+    public static Choice choose(OpInfo op, Graph graph, int[][] shapes, boolean tensorCores) {
         if (op.isCustom()) {
             return none("custom op " + op.customCode());
         }
@@ -46,8 +50,11 @@ public final class OpSupport {
                 if (type.equals("CONV_2D")) {
                     int inC = shapes[in.index()][3];
                     boolean oneGroup = w.dim(3) == inC;
-                    return new Choice(int8 && oneGroup && inC % 4 == 0 ? CudaKernel.CONV2D_DP4A
-                            : CudaKernel.CONV2D_SCALAR, null);
+                    if (!(int8 && oneGroup && inC % 4 == 0)) {
+                        return new Choice(CudaKernel.CONV2D_SCALAR, null);
+                    }
+                    boolean mma = tensorCores && !"false".equals(System.getProperty("edgert.cuda.mma"));
+                    return new Choice(mma ? CudaKernel.CONV2D_MMA : CudaKernel.CONV2D_DP4A, null);
                 }
                 if (type.equals("DEPTHWISE_CONV_2D")) {
                     return new Choice(CudaKernel.DWCONV, null);

@@ -40,7 +40,7 @@ public final class Placement {
         List<OpSupport.Choice> choices = new ArrayList<>();
         long[] macs = new long[ops.size()];
         for (int i = 0; i < ops.size(); i++) {
-            choices.add(OpSupport.choose(ops.get(i), graph, shapes));
+            choices.add(OpSupport.choose(ops.get(i), graph, shapes, device != null && device.capability() >= 80));
             macs[i] = macs(ops.get(i), graph, shapes);
         }
         String allCpu = null;
