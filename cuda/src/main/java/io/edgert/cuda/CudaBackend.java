@@ -43,7 +43,7 @@ public final class CudaBackend implements Backend {
         if (why != null) {
             throw new EdgertException("backend 'cuda' is unavailable: " + why);
         }
-        return CudaSession.open(model, resolved(options), device(), Placement.Mode.EXPLICIT);
+        return CudaSession.open(model, resolved(options), device(), Placement.Mode.EXPLICIT, DriverGpuApi::new);
     }
 
     /** For {@code auto}: only when the device profile's gpu_offload puts some of the model on the GPU. */
@@ -52,7 +52,7 @@ public final class CudaBackend implements Backend {
         if (unavailableReason() != null || model.subgraphCount() != 1) {
             return null;
         }
-        return CudaSession.open(model, resolved(options), device(), Placement.Mode.AUTO);
+        return CudaSession.open(model, resolved(options), device(), Placement.Mode.AUTO, DriverGpuApi::new);
     }
 
     /** Where each op of {@code model} would run on this machine's GPU, without opening a session. */

@@ -1,6 +1,5 @@
 package io.edgert.cuda;
 
-import io.edgert.cuda.plan.CudaKernel;
 import io.edgert.cuda.plan.CudaProgram;
 import io.edgert.cuda.plan.CudaProgramBuilder;
 import io.edgert.cuda.plan.Placement;
@@ -11,32 +10,22 @@ import io.edgert.runtime.backend.BackendSession;
 import io.edgert.runtime.model.Graph;
 import io.edgert.runtime.model.TensorInfo;
 import io.edgert.runtime.plan.MemoryPlan;
-import org.bytedeco.cuda.cudart.CUfunc_st;
-import org.bytedeco.cuda.cudart.CUgraphExec_st;
-import org.bytedeco.cuda.cudart.CUgraph_st;
-import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-
-import static io.edgert.cuda.CudaDriver.check;
 
 /**
  * A model on the GPU: parameters and constants (weights) uploaded once, one device arena laid out by the runtime's
- * MemoryPlan, and a pinned host copy of the arena that holds the model's inputs and outputs (the session's buffers
- * are views of it) and the tensors of CPU-placed ops. A run replays one CUDA graph per GPU phase (transfers and
- * launches captured once; {@code -Dedgert.cuda.graphs=false} launches them one by one instead) and runs the CPU
- * phases on native plans in between, synchronizing the stream before each.
+ * MemoryPlan, and a page-locked host copy of the arena that holds the model's inputs and outputs (the session's
+ * buffers are views of it) and the tensors of CPU-placed ops. A run replays one CUDA graph per GPU phase (its
+ * transfers and launches, captured once; {@code -Dedgert.cuda.graphs=false} enqueues them one by one instead) and
+ * runs the CPU phases on native plans in between, after waiting for the stream.
  */
 final class CudaSession implements BackendSession {
     static final int BLOCK = 128;
@@ -46,38 +35,40 @@ final class CudaSession implements BackendSession {
     private final Session.Options options;
     private final GpuDevice device;
     private final Placement.Mode mode;
+    private final GpuApi.Factory factory;
     private final int[][] shapes;
     private final boolean useGraphs = !"false".equals(System.getProperty("edgert.cuda.graphs"));
 
     private MemoryPlan memory;
     private CudaProgram program;
     private List<Placement.OpPlacement> placement;
-    private List<Phases.Phase> phases;
-    private final List<AutoCloseable> hostOps = new ArrayList<>();
-    private final List<CUgraphExec_st> graphs = new ArrayList<>();
-    private final List<Pointer> keepAlive = new ArrayList<>();
-    private List<List<Runnable>> directPhases;
-    private CUstream_st stream;
+    private List<Phases.Phase> phases = List.of();
+    private final List<HostOps> hostOps = new ArrayList<>();
+    private final List<Object> graphs = new ArrayList<>();
+    private final List<Pointer> views = new ArrayList<>();
+    private GpuApi api;
     private long dArena;
     private long dParams;
     private long dConsts;
     private BytePointer hostArena;
     private ByteBuffer hostView;
 
-    private CudaSession(Model model, Session.Options options, GpuDevice device, Placement.Mode mode) {
+    private CudaSession(Model model, Session.Options options, GpuDevice device, Placement.Mode mode,
+                        GpuApi.Factory factory) {
         this.model = model;
         this.graph = model.graph();
         this.options = options;
         this.device = device;
         this.mode = mode;
+        this.factory = factory;
         this.shapes = BatchShapes.of(graph, 0, graph.inputs().length > 0
                 && graph.input(0).shape().length > 0 ? graph.input(0).dim(0) : 1);
     }
 
     /** Plans the model; null when {@code mode} is AUTO and the placement puts nothing on the GPU. */
-    static CudaSession open(Model model, Session.Options options, GpuDevice device, Placement.Mode mode)
-            throws EdgertException {
-        CudaSession s = new CudaSession(model, options, device, mode);
+    static CudaSession open(Model model, Session.Options options, GpuDevice device, Placement.Mode mode,
+                            GpuApi.Factory factory) throws EdgertException {
+        CudaSession s = new CudaSession(model, options, device, mode, factory);
         try {
             if (!s.plan()) {
                 s.close();
@@ -95,6 +86,11 @@ final class CudaSession implements BackendSession {
         return placement;
     }
 
+    /** The compiled program (tests, reports). */
+    CudaProgram program() {
+        return program;
+    }
+
     private boolean plan() throws EdgertException {
         MemoryPlan mem = MemoryPlan.of(graph, shapes);
         // Validation: the native plan prepares every op (shapes, parameters) before anything reaches the GPU.
@@ -102,10 +98,8 @@ final class CudaSession implements BackendSession {
         Arrays.setAll(all, i -> i);
         HostOps.create(graph, shapes, mem, options.rounding(), all).close();
         List<Placement.OpPlacement> pl = Placement.decide(graph, shapes, options.profileMatch().profile(), device, mode);
-        if (pl.stream().noneMatch(Placement.OpPlacement::gpu)) {
-            if (mode == Placement.Mode.AUTO) {
-                return false;
-            }
+        if (mode == Placement.Mode.AUTO && pl.stream().noneMatch(Placement.OpPlacement::gpu)) {
+            return false;
         }
         CudaProgram prog = new CudaProgramBuilder(graph, shapes, mem, options.rounding()).build(pl);
         long need = prog.arenaBytes() + prog.consts().length + 4L * prog.params().length;
@@ -118,136 +112,68 @@ final class CudaSession implements BackendSession {
         program = prog;
         placement = List.copyOf(pl);
         phases = Phases.of(prog);
+        api = factory.open();
         allocate();
         for (Phases.Phase p : phases) {
             hostOps.add(p.isGpu() ? null : HostOps.create(graph, shapes, mem, options.rounding(), p.hostOps()));
+            graphs.add(p.isGpu() && useGraphs ? api.capture(() -> enqueue(p)) : null);
         }
-        record();
         return true;
     }
 
     private void allocate() throws EdgertException {
-        Map<CudaKernel, CUfunc_st> kernels = CudaDriver.kernels();
-        CudaDriver.makeCurrent();
-        stream = new CUstream_st();
-        check(cudart.cuStreamCreate(stream, cudart.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-        dArena = deviceAlloc(program.arenaBytes());
-        dConsts = deviceAlloc(program.consts().length);
-        dParams = deviceAlloc(4L * Math.max(program.params().length, 1));
+        dArena = api.malloc(program.arenaBytes());
+        dConsts = api.malloc(program.consts().length);
+        dParams = api.malloc(4L * Math.max(program.params().length, 1));
         try (BytePointer c = new BytePointer(program.consts());
              IntPointer p = new IntPointer(program.params())) {
-            check(cudart.cuMemcpyHtoD(dConsts, c, program.consts().length), "cuMemcpyHtoD (constants)");
-            check(cudart.cuMemcpyHtoD(dParams, p, 4L * program.params().length), "cuMemcpyHtoD (parameters)");
+            api.copyToDevice(dConsts, c, program.consts().length);
+            api.copyToDevice(dParams, new BytePointer(p), 4L * program.params().length);
         }
-        Pointer pinned = new Pointer();
-        check(cudart.cuMemAllocHost(pinned, program.arenaBytes()), "cuMemAllocHost (" + program.arenaBytes()
-                + " bytes)");
-        hostArena = new BytePointer(pinned).capacity(program.arenaBytes());
+        hostArena = api.mallocHost(program.arenaBytes());
         hostView = hostArena.asByteBuffer().order(ByteOrder.nativeOrder());
-        if (kernels.size() != CudaKernel.values().length) {
-            throw new EdgertException("backend 'cuda': kernels missing from the fatbin");
-        }
     }
 
-    private static long deviceAlloc(long bytes) throws EdgertException {
-        long[] p = new long[1];
-        check(cudart.cuMemAlloc(p, Math.max(bytes, 64)), "cuMemAlloc (" + bytes + " bytes)");
-        return p[0];
-    }
-
-    /** Each GPU phase as a list of stream operations; captured into a CUDA graph when graphs are on. */
-    private void record() throws EdgertException {
-        Map<CudaKernel, CUfunc_st> kernels = CudaDriver.kernels();
-        directPhases = new ArrayList<>();
-        for (Phases.Phase p : phases) {
-            if (!p.isGpu()) {
-                directPhases.add(null);
-                graphs.add(null);
-                continue;
+    /** Puts one GPU phase on the stream: its transfers and launches in order. */
+    private void enqueue(Phases.Phase phase) {
+        for (CudaProgram.Step s : phase.gpu()) {
+            if (s instanceof CudaProgram.Upload u) {
+                api.upload(dArena + u.offset(), hostAt(u.offset()), u.bytes());
+            } else if (s instanceof CudaProgram.Download d) {
+                api.download(hostAt(d.offset()), dArena + d.offset(), d.bytes());
+            } else {
+                CudaProgram.Launch l = program.launches().get(((CudaProgram.Gpu) s).launch());
+                long blocks = Math.max(1, Math.min(((long) l.count() + BLOCK - 1) / BLOCK,
+                        (long) Math.max(device.multiprocessors(), 1) * 32));
+                api.launch(l.kernel(), (int) blocks, BLOCK,
+                        new long[] {dParams + 4L * l.paramOffset(), dArena, dConsts});
             }
-            List<Runnable> ops = new ArrayList<>();
-            for (CudaProgram.Step s : p.gpu()) {
-                ops.add(operation(s, kernels));
-            }
-            directPhases.add(ops);
-            graphs.add(useGraphs ? capture(ops) : null);
         }
     }
 
-    /** One step as a stream operation; failures surface as IllegalStateException and become EdgertException. */
-    private Runnable operation(CudaProgram.Step s, Map<CudaKernel, CUfunc_st> kernels) {
-        if (s instanceof CudaProgram.Upload u) {
-            BytePointer src = keep(hostArena.getPointer(u.offset()));
-            long dst = dArena + u.offset();
-            return () -> must(cudart.cuMemcpyHtoDAsync(dst, src, u.bytes(), stream), "cuMemcpyHtoDAsync");
-        }
-        if (s instanceof CudaProgram.Download d) {
-            BytePointer dst = keep(hostArena.getPointer(d.offset()));
-            long src = dArena + d.offset();
-            return () -> must(cudart.cuMemcpyDtoHAsync(dst, src, d.bytes(), stream), "cuMemcpyDtoHAsync");
-        }
-        CudaProgram.Launch l = program.launches().get(((CudaProgram.Gpu) s).launch());
-        CUfunc_st fn = kernels.get(l.kernel());
-        LongPointer a0 = keep(new LongPointer(1).put(dParams + 4L * l.paramOffset()));
-        LongPointer a1 = keep(new LongPointer(1).put(dArena));
-        LongPointer a2 = keep(new LongPointer(1).put(dConsts));
-        PointerPointer<LongPointer> args = keep(new PointerPointer<>(a0, a1, a2));
-        long blocks = Math.max(1, Math.min(((long) l.count() + BLOCK - 1) / BLOCK,
-                (long) Math.max(device.multiprocessors(), 1) * 32));
-        return () -> must(cudart.cuLaunchKernel(fn, (int) blocks, 1, 1, BLOCK, 1, 1, 0, stream, args, null),
-                "cuLaunchKernel(" + l.kernel().symbol() + ", op #" + l.op() + ")");
-    }
-
-    private CUgraphExec_st capture(List<Runnable> ops) throws EdgertException {
-        check(cudart.cuStreamBeginCapture(stream, cudart.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture");
-        CUgraph_st g = new CUgraph_st();
-        try {
-            for (Runnable r : ops) {
-                r.run();
-            }
-        } catch (IllegalStateException e) {
-            cudart.cuStreamEndCapture(stream, g);
-            if (!g.isNull()) {
-                cudart.cuGraphDestroy(g);
-            }
-            throw new EdgertException(e.getMessage());
-        }
-        check(cudart.cuStreamEndCapture(stream, g), "cuStreamEndCapture");
-        CUgraphExec_st exec = new CUgraphExec_st();
-        try {
-            check(cudart.cuGraphInstantiate(exec, g, 0), "cuGraphInstantiate");
-        } finally {
-            cudart.cuGraphDestroy(g);
-        }
-        return exec;
-    }
-
-    private static void must(int rc, String what) {
-        if (rc != 0) {
-            throw new IllegalStateException("backend 'cuda': " + what + " failed: " + CudaDriver.error(rc));
-        }
-    }
-
-    private <P extends Pointer> P keep(P p) {
-        keepAlive.add(p);
+    private BytePointer hostAt(long offset) {
+        BytePointer p = hostArena.getPointer(offset);
+        views.add(p);
         return p;
     }
 
     @Override
     public void run() throws EdgertException {
-        CudaDriver.makeCurrent();
+        api.bind();
         try {
             for (int i = 0; i < phases.size(); i++) {
-                if (phases.get(i).isGpu()) {
-                    CUgraphExec_st exec = graphs.get(i);
-                    if (exec != null) {
-                        check(cudart.cuGraphLaunch(exec, stream), "cuGraphLaunch");
+                Phases.Phase p = phases.get(i);
+                if (p.isGpu()) {
+                    Object g = graphs.get(i);
+                    if (g != null) {
+                        api.replay(g);
                     } else {
-                        directPhases.get(i).forEach(Runnable::run);
+                        enqueue(p);
+                        views.clear();
                     }
-                    check(cudart.cuStreamSynchronize(stream), "cuStreamSynchronize");
+                    api.sync();
                 } else {
-                    ((HostOps) hostOps.get(i)).run(hostArena);
+                    hostOps.get(i).run(hostArena);
                 }
             }
         } catch (IllegalStateException e) {
@@ -328,41 +254,40 @@ final class CudaSession implements BackendSession {
     }
 
     private void release() {
-        for (AutoCloseable h : hostOps) {
+        hostOps.forEach(h -> {
             if (h != null) {
-                try {
-                    h.close();
-                } catch (Exception ignored) {
-                    // native plans do not throw on close
-                }
+                h.close();
             }
-        }
+        });
         hostOps.clear();
-        if (stream == null) {
+        if (api == null) {
             return;
         }
-        cudart.cuStreamSynchronize(stream);
-        for (CUgraphExec_st g : graphs) {
-            if (g != null) {
-                cudart.cuGraphExecDestroy(g);
-            }
+        try {
+            api.sync();
+        } catch (EdgertException ignored) {
+            // releasing anyway
         }
+        graphs.forEach(g -> {
+            if (g != null) {
+                api.destroyGraph(g);
+            }
+        });
         graphs.clear();
         for (long p : new long[] {dArena, dConsts, dParams}) {
             if (p != 0) {
-                cudart.cuMemFree(p);
+                api.free(p);
             }
         }
         dArena = dConsts = dParams = 0;
         if (hostArena != null) {
-            cudart.cuMemFreeHost(hostArena);
+            api.freeHost(hostArena);
             hostArena = null;
             hostView = null;
         }
-        cudart.cuStreamDestroy(stream);
-        stream = null;
-        keepAlive.forEach(Pointer::close);
-        keepAlive.clear();
+        views.clear();
+        api.close();
+        api = null;
     }
 
     @Override
