@@ -2,8 +2,8 @@ package io.edgert.cuda.tools;
 
 import io.edgert.cuda.CudaBackend;
 import io.edgert.cuda.FatbinInfo;
+import io.edgert.cuda.GpuDevice;
 import io.edgert.cuda.plan.Placement;
-import io.edgert.runtime.EdgertException;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
 import io.edgert.runtime.backend.Backends;
@@ -101,6 +101,26 @@ public final class GpuCheck {
         Path dir = Path.of(args[1]);
         int failed = 0;
         int passed = 0;
+        // On sm_80+ int8 convs run on the tensor-core kernel; the __dp4a kernel is checked too, so a failure names
+        // the kernel family at fault.
+        GpuDevice gpu = CudaBackend.device();
+        String[] mmaModes = gpu != null && gpu.capability() >= 80 ? new String[] {"true", "false"} : new String[] {"true"};
+        for (String mma : mmaModes) {
+            System.setProperty("edgert.cuda.mma", mma);
+            System.out.println("-- int8 conv kernel: " + (mma.equals("true") && mmaModes.length == 2
+                    ? "tensor cores (mma.sync)" : "__dp4a"));
+            int[] r = parityPass(dir, args);
+            passed += r[0];
+            failed += r[1];
+        }
+        System.setProperty("edgert.cuda.mma", "true");
+        System.out.println("parity: " + passed + " passed, " + failed + " failed");
+        return failed == 0 && passed > 0 ? 0 : 1;
+    }
+
+    private static int[] parityPass(Path dir, String[] args) {
+        int failed = 0;
+        int passed = 0;
         for (String rel : MODELS) {
             Path p = dir.resolve(rel);
             if (!Files.isRegularFile(p)) {
@@ -112,7 +132,7 @@ public final class GpuCheck {
                 String result;
                 try {
                     result = compare(p, batch);
-                } catch (EdgertException | RuntimeException e) {
+                } catch (Exception e) {
                     result = "error: " + e;
                 }
                 boolean ok = result.startsWith("bit-exact");
@@ -125,8 +145,7 @@ public final class GpuCheck {
                         result, (System.nanoTime() - t0) / 1e9);
             }
         }
-        System.out.println("parity: " + passed + " passed, " + failed + " failed");
-        return failed == 0 && passed > 0 ? 0 : 1;
+        return new int[] {passed, failed};
     }
 
     /** "bit-exact ..." or what differs. */
