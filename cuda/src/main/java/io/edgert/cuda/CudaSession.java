@@ -264,6 +264,7 @@ final class CudaSession implements BackendSession {
             return;
         }
         try {
+            api.bind();  // close() may come from another thread than the runs
             api.sync();
         } catch (EdgertException ignored) {
             // releasing anyway
