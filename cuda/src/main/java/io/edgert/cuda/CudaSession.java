@@ -93,14 +93,14 @@ final class CudaSession implements BackendSession {
 
     private boolean plan() throws EdgertException {
         MemoryPlan mem = MemoryPlan.of(graph, shapes);
-        // Validation: the native plan prepares every op (shapes, parameters) before anything reaches the GPU.
-        int[] all = new int[graph.operators().size()];
-        Arrays.setAll(all, i -> i);
-        HostOps.create(graph, shapes, mem, options.rounding(), all).close();
         List<Placement.OpPlacement> pl = Placement.decide(graph, shapes, options.profileMatch().profile(), device, mode);
         if (mode == Placement.Mode.AUTO && pl.stream().noneMatch(Placement.OpPlacement::gpu)) {
             return false;
         }
+        // Validation: the native plan prepares every op (shapes, parameters) before anything reaches the GPU.
+        int[] all = new int[graph.operators().size()];
+        Arrays.setAll(all, i -> i);
+        HostOps.create(graph, shapes, mem, options.rounding(), all).close();
         CudaProgram prog = new CudaProgramBuilder(graph, shapes, mem, options.rounding()).build(pl);
         long need = prog.arenaBytes() + prog.consts().length + 4L * prog.params().length;
         if (need > device.totalMemory()) {

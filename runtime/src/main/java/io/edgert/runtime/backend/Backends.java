@@ -92,11 +92,16 @@ public final class Backends {
                 declined.add(b.name() + ": unavailable: " + b.unavailableReason());
                 continue;
             }
-            BackendSession s = b.openIfPreferred(model, options);
-            if (s != null) {
-                return s;
+            try {
+                BackendSession s = b.openIfPreferred(model, options);
+                if (s != null) {
+                    return s;
+                }
+                declined.add(b.name() + ": not preferred for this model on this device");
+            } catch (EdgertException | RuntimeException e) {
+                // an accelerator that fails to take the model must not stop auto from running it elsewhere
+                declined.add(b.name() + ": " + e.getMessage());
             }
-            declined.add(b.name() + ": not preferred for this model on this device");
         }
         if (!declined.isEmpty()) {
             LOG.log(System.Logger.Level.DEBUG, "auto: " + model.source() + ": " + String.join("; ", declined));
