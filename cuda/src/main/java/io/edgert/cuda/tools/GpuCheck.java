@@ -101,24 +101,32 @@ public final class GpuCheck {
         Path dir = Path.of(args[1]);
         int failed = 0;
         int passed = 0;
-        // On sm_80+ int8 convs run on the tensor-core kernel; the __dp4a kernel is checked too, so a failure names
-        // the kernel family at fault.
+        // On sm_80+ int8 convs run on the tensor-core kernel; the __dp4a kernel is checked too, and one pass launches
+        // op by op instead of replaying CUDA graphs, so a failure names the kernel family or the capture at fault.
         GpuDevice gpu = CudaBackend.device();
-        String[] mmaModes = gpu != null && gpu.capability() >= 80 ? new String[] {"true", "false"} : new String[] {"true"};
-        for (String mma : mmaModes) {
-            System.setProperty("edgert.cuda.mma", mma);
-            System.out.println("-- int8 conv kernel: " + (mma.equals("true") && mmaModes.length == 2
-                    ? "tensor cores (mma.sync)" : "__dp4a"));
-            int[] r = parityPass(dir, args);
+        boolean tensorCores = gpu != null && gpu.capability() >= 80;
+        List<String[]> passes = new ArrayList<>();
+        passes.add(new String[] {"true", "true", tensorCores ? "tensor-core conv (mma.sync), CUDA graphs"
+                : "__dp4a conv, CUDA graphs"});
+        if (tensorCores) {
+            passes.add(new String[] {"false", "true", "__dp4a conv (-Dedgert.cuda.mma=false), CUDA graphs"});
+        }
+        passes.add(new String[] {"true", "false", "default conv, one launch per op (-Dedgert.cuda.graphs=false)"});
+        for (String[] pass : passes) {
+            System.setProperty("edgert.cuda.mma", pass[0]);
+            System.setProperty("edgert.cuda.graphs", pass[1]);
+            System.out.println("-- " + pass[2]);
+            int[] r = parityPass(dir, pass[1].equals("true") ? batches(args, new int[] {1, 8}) : new int[] {1});
             passed += r[0];
             failed += r[1];
         }
+        System.setProperty("edgert.cuda.graphs", "true");
         System.setProperty("edgert.cuda.mma", "true");
         System.out.println("parity: " + passed + " passed, " + failed + " failed");
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
-    private static int[] parityPass(Path dir, String[] args) {
+    private static int[] parityPass(Path dir, int[] batches) {
         int failed = 0;
         int passed = 0;
         for (String rel : MODELS) {
@@ -127,7 +135,7 @@ public final class GpuCheck {
                 System.out.println("SKIP  " + rel + ": absent");
                 continue;
             }
-            for (int batch : batches(args, new int[] {1, 8})) {
+            for (int batch : batches) {
                 long t0 = System.nanoTime();
                 String result;
                 try {
