@@ -123,4 +123,25 @@ class PlacementTest {
                     .noneMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A || o.kernel() == CudaKernel.FC_DP4A));
         }
     }
+
+    @Test
+    void aDisabledKernelsOpsRunOnTheCpu() throws Exception {
+        try (Model m = Model.load(SharedFiles.model("mlperf-tiny/vww_96_int8.tflite"))) {
+            System.setProperty("edgert.cuda.disable", "ecu_dwconv, ecu_softmax");
+            List<OpPlacement> p;
+            try {
+                p = place(m, 1, "nvidia-sm90", H100, Mode.EXPLICIT);
+            } finally {
+                System.clearProperty("edgert.cuda.disable");
+            }
+            for (OpPlacement o : p) {
+                boolean off = o.opType().equals("DEPTHWISE_CONV_2D") || o.opType().equals("SOFTMAX");
+                assertEquals(!off, o.gpu(), o.toString());
+                if (off) {
+                    assertTrue(o.reason().contains("disabled by -Dedgert.cuda.disable"), o.reason());
+                }
+            }
+            assertEquals(m.operators().size(), onGpu(place(m, 1, "nvidia-sm90", H100, Mode.EXPLICIT)));
+        }
+    }
 }

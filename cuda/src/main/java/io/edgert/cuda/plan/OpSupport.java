@@ -23,6 +23,25 @@ public final class OpSupport {
      *                    tensor cores instead, unless {@code -Dedgert.cuda.mma=false}
      */
     public static Choice choose(OpInfo op, Graph graph, int[][] shapes, boolean tensorCores) {
+        Choice c = chooseKernel(op, graph, shapes, tensorCores);
+        if (c.kernel() != null && disabled().contains(c.kernel().symbol())) {
+            return none(c.kernel().symbol() + " disabled by -D" + DISABLE_PROPERTY);
+        }
+        return c;
+    }
+
+    /**
+     * Kernels switched off by {@code -Dedgert.cuda.disable=ecu_dwconv,ecu_conv2d_mma}: their ops run on the CPU. For
+     * narrowing down a GPU parity failure to one kernel (GpuCheck does it by itself).
+     */
+    public static final String DISABLE_PROPERTY = "edgert.cuda.disable";
+
+    static java.util.Set<String> disabled() {
+        String v = System.getProperty(DISABLE_PROPERTY, "");
+        return v.isBlank() ? java.util.Set.of() : java.util.Set.of(v.trim().split("\\s*,\\s*"));
+    }
+
+    private static Choice chooseKernel(OpInfo op, Graph graph, int[][] shapes, boolean tensorCores) {
         if (op.isCustom()) {
             return none("custom op " + op.customCode());
         }

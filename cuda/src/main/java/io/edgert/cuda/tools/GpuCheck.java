@@ -144,6 +144,9 @@ public final class GpuCheck {
                     result = "error: " + e;
                 }
                 boolean ok = result.startsWith("bit-exact");
+                if (!ok) {
+                    result += "; " + bisect(p, batch);
+                }
                 if (ok) {
                     passed++;
                 } else {
@@ -154,6 +157,39 @@ public final class GpuCheck {
             }
         }
         return new int[] {passed, failed};
+    }
+
+    /**
+     * After a failure: reruns the model with one kernel at a time moved to the CPU (-Dedgert.cuda.disable) and names
+     * the kernels whose removal makes the outputs bit-exact.
+     */
+    static String bisect(Path path, int batch) {
+        List<String> culprits = new ArrayList<>();
+        try (Model model = Model.load(path)) {
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            for (Placement.OpPlacement o : CudaBackend.placement(model, Session.Options.defaults(),
+                    Placement.Mode.EXPLICIT)) {
+                if (o.kernel() != null) {
+                    used.add(o.kernel().symbol());
+                }
+            }
+            for (String k : used) {
+                System.setProperty(io.edgert.cuda.plan.OpSupport.DISABLE_PROPERTY, k);
+                try {
+                    if (compare(path, batch).startsWith("bit-exact")) {
+                        culprits.add(k);
+                    }
+                } catch (Exception e) {
+                    // this kernel's removal did not help
+                } finally {
+                    System.clearProperty(io.edgert.cuda.plan.OpSupport.DISABLE_PROPERTY);
+                }
+            }
+        } catch (Exception e) {
+            return "bisect failed: " + e;
+        }
+        return culprits.isEmpty() ? "no single kernel on the CPU fixes it"
+                : "bit-exact once " + culprits + " run" + (culprits.size() == 1 ? "s" : "") + " on the CPU";
     }
 
     /** "bit-exact ..." or what differs. */
