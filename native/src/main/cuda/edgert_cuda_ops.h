@@ -265,6 +265,52 @@ ECU_HD void ConvDp4a(const ConvP& p, uint8_t* arena, const uint8_t* consts, int6
   Store8(arena + p.out_off, idx, Finish(p, consts, acc, oc));
 }
 
+// uint8 CONV_2D (any filter zero point), groups 1, in_c % 4 == 0, on __dp4a: bytes are moved to int8 by x ^ 0x80
+// (x - 128); weights arrive that way (Java), inputs are flipped word by word, taps outside the image read the input
+// zero point. With cx = 128 - in_zp, cw = 128 - filter_zp and n = k_h * k_w * in_c:
+//   sum (w - wzp)(x - xzp) = sum w'x' + cx * sum w' + cw * sum x' + n * cw * cx,
+// the last two per-channel terms folded into the constants' bias (ConvPacking), sum x' counted per output by a
+// second __dp4a against 0x01010101.
+ECU_HD void ConvDp4aU8(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
+  const int32_t oc = static_cast<int32_t>(idx % p.out_c);
+  int64_t px = idx / p.out_c;
+  const int32_t ox = static_cast<int32_t>(px % p.out_w);
+  px /= p.out_w;
+  const int32_t oy = static_cast<int32_t>(px % p.out_h);
+  const int32_t b = static_cast<int32_t>(px / p.out_h);
+  const int32_t words = p.in_c >> 2;
+  const int32_t zp_word = static_cast<int32_t>(((static_cast<uint32_t>(p.in_zp) & 0xffu) ^ 0x80u) * 0x01010101u);
+  const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off);
+  const int32_t* w = reinterpret_cast<const int32_t*>(consts + p.w_off) +
+                     static_cast<int64_t>(oc) * p.k_h * p.k_w * words;
+  int32_t acc = I32At(consts, p.bias_off, oc);
+  int32_t sx = 0;
+  for (int32_t fy = 0; fy < p.k_h; ++fy) {
+    const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
+    const bool y_in = iy >= 0 && iy < p.in_h;
+    for (int32_t fx = 0; fx < p.k_w; ++fx) {
+      const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
+      const int32_t* wt = w + (fy * p.k_w + fx) * words;
+      if (y_in && ix >= 0 && ix < p.in_w) {
+        const int32_t* x = in + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * words;
+        for (int32_t k = 0; k < words; ++k) {
+          const int32_t xs = static_cast<int32_t>(static_cast<uint32_t>(x[k]) ^ 0x80808080u);
+          acc = Dp4a(xs, wt[k], acc);
+          sx = Dp4a(xs, 0x01010101, sx);
+        }
+      } else {
+        for (int32_t k = 0; k < words; ++k) {
+          acc = Dp4a(zp_word, wt[k], acc);
+          sx = Dp4a(zp_word, 0x01010101, sx);
+        }
+      }
+    }
+  }
+  acc = static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(128 - p.filter_zp) *
+                                                              static_cast<uint32_t>(sx));
+  Store8(arena + p.out_off, idx, Finish(p, consts, acc, oc));
+}
+
 // ref DepthwiseConv: weights [1][kh][kw][out_c]; output channel = in_channel * depth_multiplier + m.
 ECU_HD void DepthwiseConv(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
   const int32_t oc = static_cast<int32_t>(idx % p.out_c);
@@ -315,6 +361,25 @@ ECU_HD void FcDp4a(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_t 
   const int32_t* w = reinterpret_cast<const int32_t*>(consts + p.w_off) + static_cast<int64_t>(u) * words;
   int32_t acc = I32At(consts, p.bias_off, u);
   for (int32_t k = 0; k < words; ++k) acc = Dp4a(in[k], w[k], acc);
+  Store8(arena + p.out_off, idx, Finish(p, consts, acc, u));
+}
+
+// uint8 FULLY_CONNECTED, depth % 4 == 0, any filter zero point: ConvDp4aU8's identity over one input row.
+ECU_HD void FcDp4aU8(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
+  const int32_t u = static_cast<int32_t>(idx % p.units);
+  const int64_t row = idx / p.units;
+  const int32_t words = p.depth >> 2;
+  const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off) + row * words;
+  const int32_t* w = reinterpret_cast<const int32_t*>(consts + p.w_off) + static_cast<int64_t>(u) * words;
+  int32_t acc = I32At(consts, p.bias_off, u);
+  int32_t sx = 0;
+  for (int32_t k = 0; k < words; ++k) {
+    const int32_t xs = static_cast<int32_t>(static_cast<uint32_t>(in[k]) ^ 0x80808080u);
+    acc = Dp4a(xs, w[k], acc);
+    sx = Dp4a(xs, 0x01010101, sx);
+  }
+  acc = static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(128 - p.filter_zp) *
+                                                              static_cast<uint32_t>(sx));
   Store8(arena + p.out_off, idx, Finish(p, consts, acc, u));
 }
 
@@ -556,7 +621,9 @@ ECU_HD void MmaTileOrigin(const ConvP& p, int64_t t, int64_t* m0, int32_t* n0) {
   X(ecu_pool, PoolP, Pool)                \
   X(ecu_mean, MeanP, Mean)                \
   X(ecu_softmax, SoftmaxP, Softmax)       \
-  X(ecu_copy, CopyP, Copy)
+  X(ecu_copy, CopyP, Copy)               \
+  X(ecu_conv2d_dp4a_u8, ConvP, ConvDp4aU8) \
+  X(ecu_fc_dp4a_u8, FcP, FcDp4aU8)
 
 // Kernels that work per warp tile rather than per output (launched like the others; count = tiles * 32 threads):
 // edgert_kernels_mma.cu defines them, host/emulator.cc emulates them lane by lane.

@@ -118,9 +118,13 @@ class PlacementTest {
             assertTrue(prof.choices().gpuOffload().enabled());
         }
         try (Model u8 = Model.load(SharedFiles.model("coral/mobilenet_v1_0.25_128_quant.tflite"))) {
-            // uint8 weights with a zero point: scalar conv, never dp4a.
-            assertTrue(place(u8, 1, "nvidia-sm90", H100, Mode.EXPLICIT).stream()
-                    .noneMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A || o.kernel() == CudaKernel.FC_DP4A));
+            // uint8 (weights with a zero point): the _u8 dp4a kernels, never the int8 ones or tensor cores; the
+            // 3-channel first conv stays scalar.
+            List<OpPlacement> p = place(u8, 1, "nvidia-sm90", H100, Mode.EXPLICIT);
+            assertEquals(CudaKernel.CONV2D_SCALAR, p.get(0).kernel());
+            assertTrue(p.stream().anyMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A_U8));
+            assertTrue(p.stream().noneMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A || o.kernel() == CudaKernel.FC_DP4A
+                    || o.kernel() == CudaKernel.CONV2D_MMA));
         }
     }
 

@@ -16,6 +16,9 @@ public enum CudaKernel {
     MEAN("ecu_mean"),
     SOFTMAX("ecu_softmax"),
     COPY("ecu_copy"),
+    /** uint8 CONV_2D / FULLY_CONNECTED on __dp4a (bytes flipped to int8, zero-point terms folded). */
+    CONV2D_DP4A_U8("ecu_conv2d_dp4a_u8"),
+    FC_DP4A_U8("ecu_fc_dp4a_u8"),
     /** Tensor cores (mma.sync m16n8k32, sm_80+): one warp per 16 x 32 tile; listed in ECU_WARP_KERNEL_LIST. */
     CONV2D_MMA("ecu_conv2d_mma");
 

@@ -21,8 +21,6 @@ import java.util.List;
  * {@link QuantMath}. Expects a graph the native plan has already validated (CudaBackend prepares it first).
  */
 public final class CudaProgramBuilder {
-    private static final int PADDING_SAME = 0;
-
     private final Graph graph;
     private final int[][] shapes;
     private final MemoryPlan memory;
@@ -110,8 +108,8 @@ public final class CudaProgramBuilder {
     private CudaProgram.Launch encode(OpInfo op, CudaKernel kernel) {
         int offset = params.size();
         int count = switch (kernel) {
-            case CONV2D_SCALAR, CONV2D_DP4A, DWCONV, CONV2D_MMA -> conv(op, kernel);
-            case FC_SCALAR, FC_DP4A -> fc(op, kernel == CudaKernel.FC_DP4A);
+            case CONV2D_SCALAR, CONV2D_DP4A, DWCONV, CONV2D_MMA, CONV2D_DP4A_U8 -> conv(op, kernel);
+            case FC_SCALAR, FC_DP4A, FC_DP4A_U8 -> fc(op, kernel);
             case ADD -> add(op);
             case POOL -> pool(op);
             case MEAN -> mean(op);
@@ -192,14 +190,18 @@ public final class CudaProgramBuilder {
         int[] fs = filter.shape();
         int[] a = NativeOpParams.encode(op).ints();
         boolean dw = kernel == CudaKernel.DWCONV;
-        int padding = a[0], strideW = a[1], strideH = a[2], dilW = a[3], dilH = a[4], act = a[5];
+        // a[0] is the padding: SAME and VALID share one leading-pad formula (prepare.cc Geometry), see padBefore
+        int strideW = a[1], strideH = a[2], dilW = a[3], dilH = a[4], act = a[5];
         int kh = fs[1], kw = fs[2];
         int mode = opMode(op);
         int[] m = channelMultipliers(in, filter, out, mode);
         int wOff = kernel == CudaKernel.CONV2D_MMA ? consts.bytes(mmaWeights(filter, os[3]))
+                : kernel == CudaKernel.CONV2D_DP4A_U8 ? consts.bytes(flipped(filter))
                 : consts.bytes(filter.data());
         int biasOff;
-        if (kernel == CudaKernel.CONV2D_DP4A || kernel == CudaKernel.CONV2D_MMA) {
+        if (kernel == CudaKernel.CONV2D_DP4A_U8) {
+            biasOff = unsignedDp4aBias(op, os[3], kh * kw * fs[3], zp(in), (int) filter.quantization().zeroPoint(0));
+        } else if (kernel == CudaKernel.CONV2D_DP4A || kernel == CudaKernel.CONV2D_MMA) {
             biasOff = biasMinusZeroPointTimesWeights(op, os[3], kh * kw * fs[3], zp(in));
         } else {
             biasOff = op.inputCount() > 2 && op.input(2) >= 0 ? consts.bytes(t(op.input(2)).data()) : -1;
@@ -214,7 +216,6 @@ public final class CudaProgramBuilder {
                 padBefore(strideW, dilW, is[2], kw, os[2]));
         params.add(depthMultiplier, dw ? 1 : fs[3]);
         params.add(zp(in), (int) filter.quantization().zeroPoint(0), zp(out), range[0], range[1]);
-        assert padding == PADDING_SAME || padding == 1;
         return count;
     }
 
@@ -250,7 +251,38 @@ public final class CudaProgramBuilder {
         return total / 2;
     }
 
-    private int fc(OpInfo op, boolean dp4a) {
+    /** uint8 weights as int8 (w - 128, i.e. w ^ 0x80), the operand of the _u8 dp4a kernels. */
+    static ByteBuffer flipped(TensorInfo filter) {
+        ByteBuffer w = filter.data().slice();
+        byte[] b = new byte[w.remaining()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (w.get(i) ^ 0x80);
+        }
+        return ByteBuffer.wrap(b);
+    }
+
+    /**
+     * The accumulator start of ConvDp4aU8 / FcDp4aU8: bias + (128 - in_zp) * sum(w - 128) + n * (128 - filter_zp) *
+     * (128 - in_zp) per channel, in int32 arithmetic (wrapping like the kernels' accumulators).
+     */
+    private int unsignedDp4aBias(OpInfo op, int channels, int rowLength, int inZp, int filterZp) {
+        ByteBuffer w = t(op.input(1)).data().slice();
+        int[] bias = op.inputCount() > 2 && op.input(2) >= 0 ? int32s(t(op.input(2))) : new int[channels];
+        int cx = 128 - inZp;
+        int cw = 128 - filterZp;
+        int[] r = new int[channels];
+        for (int c = 0; c < channels; c++) {
+            int sum = 0;
+            for (int k = 0; k < rowLength; k++) {
+                sum += (w.get(c * rowLength + k) & 0xff) - 128;
+            }
+            r[c] = bias[c] + cx * sum + rowLength * cw * cx;
+        }
+        return consts.ints(r);
+    }
+
+    private int fc(OpInfo op, CudaKernel kernel) {
+        boolean dp4a = kernel == CudaKernel.FC_DP4A;
         TensorInfo in = t(op.input(0));
         TensorInfo filter = t(op.input(1));
         TensorInfo out = t(op.output(0));
@@ -258,8 +290,10 @@ public final class CudaProgramBuilder {
         int depth = filter.dim(1);
         int mode = opMode(op);
         int[] m = channelMultipliers(in, filter, out, mode);
-        int wOff = consts.bytes(filter.data());
-        int biasOff = dp4a ? biasMinusZeroPointTimesWeights(op, units, depth, zp(in))
+        boolean u8 = kernel == CudaKernel.FC_DP4A_U8;
+        int wOff = consts.bytes(u8 ? flipped(filter) : filter.data());
+        int biasOff = u8 ? unsignedDp4aBias(op, units, depth, zp(in), (int) filter.quantization().zeroPoint(0))
+                : dp4a ? biasMinusZeroPointTimesWeights(op, units, depth, zp(in))
                 : op.inputCount() > 2 && op.input(2) >= 0 ? consts.bytes(t(op.input(2)).data()) : -1;
         int act = NativeOpParams.encode(op).ints()[0];
         int[] range = QuantMath.activationRange(act, isU8(out) == 1, out.quantization().scale(), zp(out));

@@ -69,6 +69,10 @@ public final class OpSupport {
                 if (type.equals("CONV_2D")) {
                     int inC = shapes[in.index()][3];
                     boolean oneGroup = w.dim(3) == inC;
+                    boolean uint8 = in.dataType() == DataType.UINT8;
+                    if (uint8 && oneGroup && inC % 4 == 0) {
+                        return new Choice(CudaKernel.CONV2D_DP4A_U8, null);
+                    }
                     if (!(int8 && oneGroup && inC % 4 == 0)) {
                         return new Choice(CudaKernel.CONV2D_SCALAR, null);
                     }
@@ -79,6 +83,9 @@ public final class OpSupport {
                     return new Choice(CudaKernel.DWCONV, null);
                 }
                 int depth = w.dim(1);
+                if (depth % 4 == 0 && in.dataType() == DataType.UINT8) {
+                    return new Choice(CudaKernel.FC_DP4A_U8, null);
+                }
                 return new Choice(int8 && depth % 4 == 0 ? CudaKernel.FC_DP4A : CudaKernel.FC_SCALAR, null);
             }
             case "ADD", "SUB" -> {
