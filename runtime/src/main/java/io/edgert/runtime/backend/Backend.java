@@ -19,4 +19,13 @@ public interface Backend {
 
     /** Prepares the model for execution. Throws {@link io.edgert.runtime.UnsupportedOpException} for ops it can't run. */
     BackendSession open(Model model, Session.Options options) throws EdgertException;
+
+    /**
+     * For {@code auto}: a backend added through {@link java.util.ServiceLoader} (an accelerator such as
+     * {@code cuda}) opens the model here when it should run it on this device (its device profile says offloading
+     * pays), else returns null. {@code auto} asks these before {@code native}; the default declines.
+     */
+    default BackendSession openIfPreferred(Model model, Session.Options options) throws EdgertException {
+        return null;
+    }
 }

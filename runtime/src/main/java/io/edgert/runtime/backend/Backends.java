@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -25,11 +27,21 @@ public final class Backends {
     // java.util.logging, not System.Logger: Android (API 26) has no System.Logger
     private static final Logger LOG = Logger.getLogger(Backends.class.getName());
     private static final Map<String, Backend> REGISTRY = new LinkedHashMap<>();
+    /** Backends found through ServiceLoader (edgert-cuda's {@code cuda} when its jar is on the classpath). */
+    private static final List<Backend> PLUGGED = new ArrayList<>();
 
     static {
         register(new TfliteBackend(TFLITE, true));
         register(new TfliteBackend(TFLITE_REF, false));
         register(new NativeBackend());
+        try {
+            for (Backend b : ServiceLoader.load(Backend.class, Backends.class.getClassLoader())) {
+                register(b);
+                PLUGGED.add(b);
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            LOG.log(Level.WARNING, "an optional backend could not be loaded: " + e);
+        }
     }
 
     private Backends() {
@@ -56,6 +68,10 @@ public final class Backends {
         return b;
     }
 
+    private static synchronized List<Backend> plugged() {
+        return List.copyOf(PLUGGED);
+    }
+
     /** Registered backends that can run on this machine. */
     public static synchronized List<Backend> available() {
         return Collections.unmodifiableList(REGISTRY.values().stream().filter(Backend::isAvailable)
@@ -63,8 +79,10 @@ public final class Backends {
     }
 
     /**
-     * Opens {@code model} on the backend named {@code name}. {@code auto} uses {@code native} when it has a kernel
-     * for every op and otherwise TensorFlow Lite (XNNPACK), logging which ops forced the fallback.
+     * Opens {@code model} on the backend named {@code name}. {@code auto} first offers the model to plugged-in
+     * accelerator backends ({@link Backend#openIfPreferred}; unavailable ones are logged with their reason), then uses
+     * {@code native} when it has a kernel for every op and otherwise TensorFlow Lite (XNNPACK), logging which ops
+     * forced the fallback.
      */
     public static BackendSession open(String name, Model model, Session.Options options) throws EdgertException {
         if (!AUTO.equals(name)) {
@@ -73,6 +91,26 @@ public final class Backends {
                 throw new EdgertException("backend '" + name + "' is unavailable: " + b.unavailableReason());
             }
             return b.open(model, options);
+        }
+        List<String> declined = new ArrayList<>();
+        for (Backend b : plugged()) {
+            if (!b.isAvailable()) {
+                declined.add(b.name() + ": unavailable: " + b.unavailableReason());
+                continue;
+            }
+            try {
+                BackendSession s = b.openIfPreferred(model, options);
+                if (s != null) {
+                    return s;
+                }
+                declined.add(b.name() + ": not preferred for this model on this device");
+            } catch (EdgertException | RuntimeException e) {
+                // an accelerator that fails to take the model must not stop auto from running it elsewhere
+                declined.add(b.name() + ": " + e.getMessage());
+            }
+        }
+        if (!declined.isEmpty()) {
+            LOG.log(Level.FINE, "auto: " + model.source() + ": " + String.join("; ", declined));
         }
         Backend nat = get(NativeBackend.NAME);
         String reason;
