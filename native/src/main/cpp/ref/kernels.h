@@ -49,9 +49,13 @@ struct PackedGemm {
   }
 };
 
+class ThreadPool;  // plan/parallel.h
+
 struct OpParams {
   int requant = EDGERT_REQUANT_GEMMLOWP;
   PackedGemm gemm;
+  // The plan's pool (edgert_plan_set_threads), nullptr for one thread; kernels split work with ParallelFor.
+  ThreadPool* pool = nullptr;
   std::vector<TensorRef> in, out;
 
   // NHWC geometry (conv, depthwise, pooling, mean).
