@@ -126,6 +126,24 @@ void PackGemmConv(OpParams& p, GemmLayout layout) {
 
 void PackGemmFc(OpParams& p, GemmLayout layout) { Pack(p, layout, p.fc_batches, p.accum_depth, p.units); }
 
+bool GemmDwApplies(const OpParams& p) { return CommonApplies(p) && p.in_c == 1 && p.out_c == p.depth_multiplier; }
+bool GemmDwQu8Applies(const OpParams& p) { return Qu8Applies(p) && p.in_c == 1 && p.out_c == p.depth_multiplier; }
+
+void PackGemmDw(OpParams& p, GemmLayout layout) {
+  // Depthwise weights [1, kh, kw, C] read as a convolution's [C, kh, kw, 1]: transposed for Pack, which reads
+  // p.in[1] as [N][K] (the constant itself is left untouched).
+  const int taps = p.k_h * p.k_w, c = p.out_c;
+  const uint8_t* w = static_cast<const uint8_t*>(p.in[1].data);
+  std::vector<uint8_t> t(static_cast<size_t>(taps) * c);
+  for (int ch = 0; ch < c; ++ch) {
+    for (int k = 0; k < taps; ++k) t[static_cast<size_t>(ch) * taps + k] = w[static_cast<size_t>(k) * c + ch];
+  }
+  const void* saved = p.in[1].data;
+  p.in[1].data = t.data();
+  Pack(p, layout, p.batches * p.out_h * p.out_w, taps, c);
+  p.in[1].data = saved;
+}
+
 bool DwApplies(const OpParams& p) {
   return CommonApplies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
 }

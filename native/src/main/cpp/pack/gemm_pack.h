@@ -39,6 +39,13 @@ bool GemmFcQu8Applies(const OpParams& p);
 void PackGemmConv(OpParams& p, GemmLayout layout);
 void PackGemmFc(OpParams& p, GemmLayout layout);
 
+// DEPTHWISE_CONV_2D with one input channel (micro_speech: 1 channel, multiplier 8, 10 x 8 filter) is a
+// convolution with C = depth_multiplier output channels and K = kh * kw: the GEMM variants run it (the conv kernel
+// entry points, weights transposed at pack).
+bool GemmDwApplies(const OpParams& p);
+bool GemmDwQu8Applies(const OpParams& p);
+void PackGemmDw(OpParams& p, GemmLayout layout);
+
 // DEPTHWISE_CONV_2D (qs8, depth_multiplier 1, any kernel up to kMaxDwTaps taps, stride, dilation, padding):
 // weights as int32 [tap][npad channels] in p.gemm.w, npad a multiple of 16; a padded tap is computed as x = in_zp,
 // so bias'[c] = bias[c] - in_zp * sum_taps W[tap][c] (wrapping int32) and every tap is x * w.

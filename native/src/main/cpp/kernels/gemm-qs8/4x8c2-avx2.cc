@@ -57,7 +57,7 @@ struct I16C2x8 {
   }
 
   // A = x - in_zp as int16, 16 at a time (qu8: x zero-extended from the uint8 input).
-  EDGERT_AVX2 static void Copy(int16_t* dst, const int8_t* src, int n, const OpParams& p) {
+  EDGERT_AVX2 static inline void Copy(int16_t* dst, const int8_t* src, int n, const OpParams& p) {
     const __m256i vzp = _mm256_set1_epi16(static_cast<int16_t>(p.in_zp));
     int i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -69,6 +69,10 @@ struct I16C2x8 {
       const int32_t x = U8 ? static_cast<int32_t>(static_cast<uint8_t>(src[i])) : static_cast<int32_t>(src[i]);
       dst[i] = static_cast<int16_t>(x - p.in_zp);
     }
+  }
+  EDGERT_AVX2 static void CopyWindow(int16_t* dst, const int8_t* src, int rows, int span, int64_t src_stride,
+                                const OpParams& p) {
+    for (int y = 0; y < rows; ++y) Copy(dst + static_cast<int64_t>(y) * span, src + y * src_stride, span, p);
   }
   static void Fill(int16_t* dst, int n, const OpParams&) { memset(dst, 0, static_cast<size_t>(n) * sizeof(int16_t)); }
 };
@@ -85,6 +89,9 @@ void pack_gemm_qu8_fc_i16c2(OpParams& p) { PackGemmFc(p, kGemmI16C2Qu8); }
 
 void pack_gemm_qs8_conv_i16c2(OpParams& p) { PackGemmConv(p, kGemmI16C2); }
 void pack_gemm_qs8_fc_i16c2(OpParams& p) { PackGemmFc(p, kGemmI16C2); }
+
+void pack_gemm_qs8_dw_i16c2(OpParams& p) { PackGemmDw(p, kGemmI16C2); }
+void pack_gemm_qu8_dw_i16c2(OpParams& p) { PackGemmDw(p, kGemmI16C2Qu8); }
 
 }  // namespace kernels
 }  // namespace edgert

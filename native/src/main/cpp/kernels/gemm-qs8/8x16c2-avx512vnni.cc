@@ -23,12 +23,28 @@ struct I16C2x16Qu8 {
   EDGERT_AVX512VNNI static void Tile(const int16_t* a, int kpad, const void* wv, const PackedGemm& g, int n0,
                                      int nvalid, const OpParams& p, uint8_t* c, int64_t c_stride) {
     const int16_t* w = static_cast<const int16_t*>(wv);
-    __m512i acc[MR];
+    // Few rows (FULLY_CONNECTED with batch 1): S accumulators per row over interleaved K pairs, summed at the end
+    // (latency hiding; int32 sums wrap, so any order gives the same result).
+    constexpr int S = MR == 1 ? 4 : MR <= 3 ? 2 : 1;
+    __m512i acc[MR * S];
     const __m512i vbias = _mm512_loadu_si512(g.bias.data() + n0);
 #pragma GCC unroll 8
-    for (int r = 0; r < MR; ++r) acc[r] = vbias;
+    for (int r = 0; r < MR * S; ++r) acc[r] = r < MR ? vbias : _mm512_setzero_si512();
     const int k2 = kpad / 2;
-    for (int q = 0; q < k2; ++q) {
+    int q = 0;
+    for (; q + S <= k2; q += S) {
+#pragma GCC unroll 4
+      for (int s = 0; s < S; ++s) {
+        const __m512i vw = _mm512_loadu_si512(w + 32 * (q + s));
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; ++r) {
+          int32_t av;
+          memcpy(&av, a + static_cast<int64_t>(r) * kpad + 2 * (q + s), 4);
+          acc[s * MR + r] = _mm512_add_epi32(acc[s * MR + r], _mm512_madd_epi16(_mm512_set1_epi32(av), vw));
+        }
+      }
+    }
+    for (; q < k2; ++q) {
       const __m512i vw = _mm512_loadu_si512(w + 32 * q);
 #pragma GCC unroll 8
       for (int r = 0; r < MR; ++r) {
@@ -36,6 +52,11 @@ struct I16C2x16Qu8 {
         memcpy(&av, a + static_cast<int64_t>(r) * kpad + 2 * q, 4);
         acc[r] = _mm512_add_epi32(acc[r], _mm512_madd_epi16(_mm512_set1_epi32(av), vw));
       }
+    }
+#pragma GCC unroll 4
+    for (int s = 1; s < S; ++s) {
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; ++r) acc[r] = _mm512_add_epi32(acc[r], acc[s * MR + r]);
     }
     const __m512i zp = _mm512_set1_epi32(p.out_zp);
     const __m512i lo = _mm512_set1_epi32(p.act_min);
@@ -50,7 +71,7 @@ struct I16C2x16Qu8 {
   }
 
   // A = x - in_zp from uint8 input (passed as int8_t* through the row builders), 32 at a time.
-  EDGERT_AVX512VNNI static void Copy(int16_t* dst, const int8_t* src_s, int n, const OpParams& p) {
+  EDGERT_AVX512VNNI static inline void Copy(int16_t* dst, const int8_t* src_s, int n, const OpParams& p) {
     const uint8_t* src = reinterpret_cast<const uint8_t*>(src_s);
     const __m512i vzp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
     for (int i = 0; i < n; i += 32) {
@@ -59,6 +80,10 @@ struct I16C2x16Qu8 {
       const __m512i v = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(mask, src + i));
       _mm512_mask_storeu_epi16(dst + i, mask, _mm512_sub_epi16(v, vzp));
     }
+  }
+  EDGERT_AVX512VNNI static void CopyWindow(int16_t* dst, const int8_t* src, int rows, int span, int64_t src_stride,
+                                const OpParams& p) {
+    for (int y = 0; y < rows; ++y) Copy(dst + static_cast<int64_t>(y) * span, src + y * src_stride, span, p);
   }
   static void Fill(int16_t* dst, int n, const OpParams&) { memset(dst, 0, static_cast<size_t>(n) * sizeof(int16_t)); }
 };
@@ -75,6 +100,8 @@ void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena) {
 
 void pack_gemm_qu8_conv_i16c2x16(OpParams& p) { PackGemmConv(p, kGemmI16C2x16Qu8); }
 void pack_gemm_qu8_fc_i16c2x16(OpParams& p) { PackGemmFc(p, kGemmI16C2x16Qu8); }
+
+void pack_gemm_qu8_dw_i16c2x16(OpParams& p) { PackGemmDw(p, kGemmI16C2x16Qu8); }
 
 }  // namespace kernels
 }  // namespace edgert

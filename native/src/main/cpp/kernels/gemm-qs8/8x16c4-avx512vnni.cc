@@ -21,12 +21,28 @@ struct U8C4x16 {
   EDGERT_AVX512VNNI static void Tile(const uint8_t* a, int kpad, const void* wv, const PackedGemm& g, int n0,
                                      int nvalid, const OpParams& p, int8_t* c, int64_t c_stride) {
     const int8_t* w = static_cast<const int8_t*>(wv);
-    __m512i acc[MR];
+    // Few rows (FULLY_CONNECTED with batch 1): S accumulators per row over interleaved K groups, summed at the
+    // end, so that vpdpbusd's latency is hidden; int32 sums wrap, so any order gives the same result.
+    constexpr int S = MR == 1 ? 4 : MR <= 3 ? 2 : 1;
+    __m512i acc[MR * S];
     const __m512i vbias = _mm512_loadu_si512(g.bias.data() + n0);
 #pragma GCC unroll 8
-    for (int r = 0; r < MR; ++r) acc[r] = vbias;
+    for (int r = 0; r < MR * S; ++r) acc[r] = r < MR ? vbias : _mm512_setzero_si512();
     const int k4 = kpad / 4;
-    for (int q = 0; q < k4; ++q) {
+    int q = 0;
+    for (; q + S <= k4; q += S) {
+#pragma GCC unroll 4
+      for (int s = 0; s < S; ++s) {
+        const __m512i vw = _mm512_loadu_si512(w + 64 * (q + s));
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; ++r) {
+          int32_t av;
+          memcpy(&av, a + static_cast<int64_t>(r) * kpad + 4 * (q + s), 4);
+          acc[s * MR + r] = _mm512_dpbusd_epi32(acc[s * MR + r], _mm512_set1_epi32(av), vw);
+        }
+      }
+    }
+    for (; q < k4; ++q) {
       const __m512i vw = _mm512_loadu_si512(w + 64 * q);
 #pragma GCC unroll 8
       for (int r = 0; r < MR; ++r) {
@@ -34,6 +50,11 @@ struct U8C4x16 {
         memcpy(&av, a + static_cast<int64_t>(r) * kpad + 4 * q, 4);
         acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(av), vw);
       }
+    }
+#pragma GCC unroll 4
+    for (int s = 1; s < S; ++s) {
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; ++r) acc[r] = _mm512_add_epi32(acc[r], acc[s * MR + r]);
     }
     const __m512i zp = _mm512_set1_epi32(p.out_zp);
     const __m512i lo = _mm512_set1_epi32(p.act_min);
@@ -47,14 +68,30 @@ struct U8C4x16 {
     }
   }
 
-  // A = x + 128 = x ^ 0x80 as uint8, 64 bytes at a time.
-  EDGERT_AVX512VNNI static void Copy(uint8_t* dst, const int8_t* src, int n, const OpParams&) {
-    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    for (int i = 0; i < n; i += 64) {
-      const int left = n - i;
-      const __mmask64 mask = left >= 64 ? ~0ull : (1ull << left) - 1;
-      _mm512_mask_storeu_epi8(dst + i, mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, src + i), flip));
+  // A = x + 128 = x ^ 0x80 as uint8, 64 bytes at a time; short spans (one filter row of few channels, e.g.
+  // micro_speech's 8 taps of 1 channel) 8 bytes / 1 byte at a time, cheaper than a masked 64-byte access.
+  EDGERT_AVX512VNNI static inline void Copy(uint8_t* dst, const int8_t* src, int n, const OpParams&) {
+    int i = 0;
+    if (n >= 32) {
+      const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+      for (; i < n; i += 64) {
+        const int left = n - i;
+        const __mmask64 mask = left >= 64 ? ~0ull : (1ull << left) - 1;
+        _mm512_mask_storeu_epi8(dst + i, mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, src + i), flip));
+      }
+      return;
     }
+    for (; i + 8 <= n; i += 8) {
+      uint64_t v;
+      memcpy(&v, src + i, 8);
+      v ^= 0x8080808080808080ull;
+      memcpy(dst + i, &v, 8);
+    }
+    for (; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
+  }
+  EDGERT_AVX512VNNI static void CopyWindow(uint8_t* dst, const int8_t* src, int rows, int span, int64_t src_stride,
+                                           const OpParams& p) {
+    for (int y = 0; y < rows; ++y) Copy(dst + static_cast<int64_t>(y) * span, src + y * src_stride, span, p);
   }
   static void Fill(uint8_t* dst, int n, const OpParams& p) {
     memset(dst, static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u, n);
@@ -71,6 +108,8 @@ void fc_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) { GemmDriv
 
 void pack_gemm_qs8_conv_u8c4(OpParams& p) { PackGemmConv(p, kGemmU8C4); }
 void pack_gemm_qs8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4); }
+
+void pack_gemm_qs8_dw_u8c4(OpParams& p) { PackGemmDw(p, kGemmU8C4); }
 
 }  // namespace kernels
 }  // namespace edgert

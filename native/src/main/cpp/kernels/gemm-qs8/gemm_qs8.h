@@ -27,6 +27,12 @@ void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_i16c2x16(OpParams& p);
 void pack_gemm_qu8_fc_i16c2x16(OpParams& p);
 
+// DEPTHWISE_CONV_2D with one input channel, run by the conv entry points above (pack/gemm_pack.h GemmDwApplies).
+void pack_gemm_qs8_dw_u8c4(OpParams& p);
+void pack_gemm_qs8_dw_i16c2(OpParams& p);
+void pack_gemm_qu8_dw_i16c2x16(OpParams& p);
+void pack_gemm_qu8_dw_i16c2(OpParams& p);
+
 }  // namespace kernels
 }  // namespace edgert
 
