@@ -60,6 +60,22 @@ void FinishRequantVectors(PackedGemm& g) {
   for (size_t i = 0; i + 1 < g.mult.size(); i += 2) g.mult_odd[i] = g.mult[i + 1];
   g.any_left = false;
   for (int32_t l : g.left) g.any_left |= l != 0;
+  // GEMMLOWP_UP: floor((floor((p + 2^30) / 2^31) + 2^(e-1)) / 2^e) = floor((p + 2^30 + 2^(30+e)) / 2^(31+e))
+  // (nested floor divisions by positive integers fold into one), so its two roundings are one 64-bit add and
+  // arithmetic shift of the product p; |p| < 2^62, so nothing overflows.
+  const size_t pairs = g.right.size() / 2;
+  g.up_rc_even.assign(pairs, 0);
+  g.up_rc_odd.assign(pairs, 0);
+  g.up_sh_even.assign(pairs, 0);
+  g.up_sh_odd.assign(pairs, 0);
+  auto rc = [](int e) { return (int64_t{1} << 30) + (e > 0 ? int64_t{1} << (30 + e) : 0); };
+  for (size_t j = 0; j < pairs; ++j) {
+    const int e0 = g.right[2 * j], e1 = g.right[2 * j + 1];
+    g.up_rc_even[j] = rc(e0);
+    g.up_rc_odd[j] = rc(e1);
+    g.up_sh_even[j] = 31 + e0;
+    g.up_sh_odd[j] = 31 + e1;
+  }
 }
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {

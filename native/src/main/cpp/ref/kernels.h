@@ -40,12 +40,16 @@ struct PackedGemm {
   std::vector<int32_t> mult, left, right, rmask, rhalf, right_m1;
   std::vector<int32_t> mult_odd;  // mult_odd[2j] = mult[2j + 1]: odd lanes' multipliers in the even positions
   bool any_left = false;          // some channel has a left shift (multiplier > 1)
+  // GEMMLOWP_UP in one rounding (kernels/requant_x86.h): per channel pair j, channel 2j (even) and 2j + 1 (odd),
+  // the 64-bit rounding constant 2^30 + 2^(29 + right) (2^30 alone when right = 0) and shift 31 + right.
+  std::vector<int64_t> up_rc_even, up_rc_odd, up_sh_even, up_sh_odd;
   std::vector<float> fscale;
   mutable std::vector<uint8_t> scratch;  // run-time rows of A; owned by the plan, written by the kernel
   int64_t Bytes() const {
     return static_cast<int64_t>(w.size() + scratch.size() +
                                 4 * (bias.size() + mult.size() + left.size() + right.size() + rmask.size() +
-                                     rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()));
+                                     rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()) +
+                                8 * (up_rc_even.size() + up_rc_odd.size() + up_sh_even.size() + up_sh_odd.size()));
   }
 };
 

@@ -33,11 +33,14 @@ namespace edgert {
 namespace ref {
 namespace {
 
-// Output rows [row0, row1) over batch x out_h.
+// Output rows [row0, row1) over batch x out_h. Channels innermost (contiguous in NHWC): per output pixel the
+// window is summed / maxed for a block of channels at once; each channel's result is the reference formula.
 template <typename T, bool kMax>
 void PoolRows(const OpParams& p, uint8_t* arena, int row0, int row1) {
   const T* input = TensorData<const T>(p.in[0], arena);
   T* output = TensorData<T>(p.out[0], arena);
+  constexpr int kBlock = 256;
+  int32_t acc[kBlock];
   for (int row = row0; row < row1; ++row) {
     const int b = row / p.out_h, oy = row % p.out_h;
     const int in_y0 = oy * p.stride_h - p.pad_h;
@@ -47,31 +50,30 @@ void PoolRows(const OpParams& p, uint8_t* arena, int row0, int row1) {
       const int in_x0 = ox * p.stride_w - p.pad_w;
       const int fx_start = std::max(0, -in_x0);
       const int fx_end = std::min(p.k_w, p.in_w - in_x0);
-      for (int c = 0; c < p.in_c; ++c) {
-        int32_t acc = kMax ? std::numeric_limits<T>::lowest() : 0;
-        int32_t count = 0;
+      const int32_t count = std::max(0, fy_end - fy_start) * std::max(0, fx_end - fx_start);
+      T* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * p.in_c;
+      for (int c0 = 0; c0 < p.in_c; c0 += kBlock) {
+        const int nc = std::min(kBlock, p.in_c - c0);
+        for (int c = 0; c < nc; ++c) acc[c] = kMax ? std::numeric_limits<T>::lowest() : 0;
         for (int fy = fy_start; fy < fy_end; ++fy) {
           for (int fx = fx_start; fx < fx_end; ++fx) {
-            const int32_t v = input[((static_cast<int64_t>(b) * p.in_h + in_y0 + fy) * p.in_w + in_x0 + fx) * p.in_c + c];
-            if (kMax) {
-              acc = std::max(acc, v);
+            const T* in = input + ((static_cast<int64_t>(b) * p.in_h + in_y0 + fy) * p.in_w + in_x0 + fx) * p.in_c + c0;
+            for (int c = 0; c < nc; ++c) acc[c] = kMax ? std::max<int32_t>(acc[c], in[c]) : acc[c] + in[c];
+          }
+        }
+        for (int c = 0; c < nc; ++c) {
+          int32_t a = acc[c];
+          if (!kMax) {
+            if (count == 0) {
+              a = p.out_zp;  // TFLite fails the op here; prepare rejects such geometry
+            } else if (std::is_signed<T>::value) {
+              a = a > 0 ? (a + count / 2) / count : (a - count / 2) / count;
             } else {
-              acc += v;
+              a = (a + count / 2) / count;
             }
-            ++count;
           }
+          out[c0 + c] = static_cast<T>(std::min(std::max(a, p.act_min), p.act_max));
         }
-        if (!kMax) {
-          if (count == 0) {
-            acc = p.out_zp;  // TFLite fails the op here; prepare rejects such geometry
-          } else if (std::is_signed<T>::value) {
-            acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-          } else {
-            acc = (acc + count / 2) / count;
-          }
-        }
-        acc = std::min(std::max(acc, p.act_min), p.act_max);
-        output[((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * p.in_c + c] = static_cast<T>(acc);
       }
     }
   }

@@ -56,14 +56,12 @@ struct U8C4x16 {
 #pragma GCC unroll 8
       for (int r = 0; r < MR; ++r) acc[r] = _mm512_add_epi32(acc[r], acc[s * MR + r]);
     }
-    const __m512i zp = _mm512_set1_epi32(p.out_zp);
-    const __m512i lo = _mm512_set1_epi32(p.act_min);
-    const __m512i hi = _mm512_set1_epi32(p.act_max);
+    const Requant512<MODE> rq(g, n0, p);
     const __mmask16 store_mask =
         nvalid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nvalid) - 1);
 #pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
-      const __m128i v = _mm512_cvtepi32_epi8(Requant<MODE>(acc[r], g, n0, zp, lo, hi));
+      const __m128i v = _mm512_cvtepi32_epi8(rq.Apply(acc[r]));
       _mm_mask_storeu_epi8(c + r * c_stride, store_mask, v);
     }
   }
