@@ -94,6 +94,7 @@ struct Requant512 {
   __m512i zp, lo, hi, left, m, m_odd, a, b, c, d;
   __m512 scale;
   bool any_left;
+  Requant512() = default;
   EDGERT_AVX512VNNI Requant512(const PackedGemm& g, int n0, const OpParams& p)
       : zp(_mm512_set1_epi32(p.out_zp)), lo(_mm512_set1_epi32(p.act_min)), hi(_mm512_set1_epi32(p.act_max)),
         any_left(g.any_left) {
