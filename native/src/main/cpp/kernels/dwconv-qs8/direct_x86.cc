@@ -64,15 +64,7 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
   for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
     for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
   }
-  // Requantization vectors of up to 128 channels loaded once for all pixels (a local array: the byte stores to
-  // the output cannot alias it, so nothing is reloaded per pixel).
-  constexpr int kHoist = 8;
-  const int n16 = 2 * ((ce - cb + 31) / 32);  // both halves of every 32-channel block (permuted channel order)
-  const bool hoist = n16 <= kHoist;
-  Requant512<MODE> rqs[kHoist];
-  if (hoist) {
-    for (int i = 0; i < n16; ++i) rqs[i] = Requant512<MODE>(g, cb + 16 * i, p);
-  }
+  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
   const int32_t* bias = g.bias.data();
   for (int row = row0; row < row1; ++row) {
     const int b = row / p.out_h, oy = row % p.out_h;
@@ -86,28 +78,25 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
         __m512i acc_lo = _mm512_loadu_si512(bias + c0);
         __m512i acc_hi = _mm512_loadu_si512(bias + c0 + 16);
         const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
-        for (int q = 0; q < pairs; ++q) {
-          const int8_t* p0 = tap[2 * q];
-          const int8_t* p1 = tap[2 * q + 1];
-          __m512i x0, x1;
-          if (interior) {
-            x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0));
-            x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0));
-          } else {
-            x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
-            x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+        if (interior) {  // unswitched by hand: no null checks in the common case
+          for (int q = 0; q < pairs; ++q) {
+            const __m512i x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q] + c0));
+            const __m512i x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q + 1] + c0));
+            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
           }
-          acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
-          acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
-        }
-        __m512i r_lo, r_hi;
-        if (hoist) {
-          r_lo = rqs[(c0 - cb) / 16].Apply(acc_lo);
-          r_hi = rqs[(c0 - cb) / 16 + 1].Apply(acc_hi);
         } else {
-          r_lo = Requant512<MODE>(g, c0, p).Apply(acc_lo);
-          r_hi = Requant512<MODE>(g, c0 + 16, p).Apply(acc_hi);
+          for (int q = 0; q < pairs; ++q) {
+            const int8_t* p0 = tap[2 * q];
+            const int8_t* p1 = tap[2 * q + 1];
+            const __m512i x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+            const __m512i x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+          }
         }
+        const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
+        const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
         _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
       }
     }
