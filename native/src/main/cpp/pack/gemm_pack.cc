@@ -80,26 +80,29 @@ void FinishRequantVectors(PackedGemm& g) {
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   PackedGemm& g = p.gemm;
-  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8;
+  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8 || layout == kGemmU8C4Qu8;
+  const bool bytes = layout == kGemmU8C4 || layout == kGemmU8C4Qu8;
   const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
-  const int kr = layout == kGemmU8C4 ? 4 : 2;
+  const int kr = bytes ? 4 : 2;
   g.m = m;
   g.k = k;
   g.n = n;
-  g.nr = layout == kGemmU8C4 || layout == kGemmI16C2x16Qu8 ? 16 : 8;
+  g.a_sum_mult = layout == kGemmU8C4Qu8 ? 128 - p.filter_zp : 0;
+  g.nr = bytes || layout == kGemmI16C2x16Qu8 ? 16 : 8;
   g.kpad = (k + kr - 1) / kr * kr;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
   g.rows_per_chunk = std::min(kRowsPerChunk, m);
-  const int64_t elem = layout == kGemmU8C4 ? 1 : 2;
+  const int64_t elem = bytes ? 1 : 2;
   g.w.assign(static_cast<size_t>(g.npad) * g.kpad * elem, 0);
   for (int nb = 0; nb < g.npad / g.nr; ++nb) {
     for (int q = 0; q < g.kpad / kr; ++q) {
       for (int j = 0; j < g.nr; ++j) {
         for (int t = 0; t < kr; ++t) {
           const int ch = nb * g.nr + j, kk = q * kr + t;
-          const int32_t v = ch < n && kk < k ? Weight(p, u8, static_cast<int64_t>(ch) * k + kk) : 0;
+          int32_t v = ch < n && kk < k ? Weight(p, u8, static_cast<int64_t>(ch) * k + kk) : 0;
+          if (layout == kGemmU8C4Qu8 && ch < n && kk < k) v += p.filter_zp - 128;  // w - 128
           const int64_t idx = ((static_cast<int64_t>(nb) * (g.kpad / kr) + q) * g.nr + j) * kr + t;
-          if (layout == kGemmU8C4) {
+          if (bytes) {
             g.w[idx] = static_cast<uint8_t>(v);
           } else {
             const int16_t v16 = static_cast<int16_t>(v);
@@ -110,6 +113,13 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
     }
   }
   std::vector<uint32_t> corr(n, 0);
+  if (layout == kGemmU8C4Qu8) {
+    for (int ch = 0; ch < n; ++ch) {
+      uint32_t sum = 0;
+      for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(Weight(p, true, static_cast<int64_t>(ch) * k + kk));
+      corr[ch] = static_cast<uint32_t>(p.in_zp) * sum;
+    }
+  }
   if (layout == kGemmU8C4) {
     for (int ch = 0; ch < n; ++ch) {
       uint32_t sum = 0;

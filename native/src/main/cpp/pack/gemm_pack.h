@@ -26,7 +26,11 @@ namespace edgert {
 // kGemmI16C2Qu8: kGemmI16C2 for uint8 (qu8) ops: A = x - in_zp, W = w - filter_zp, both int16 in [-255, 255]
 // (pair sums at most 2 * 255 * 255: exact), bias' = bias.
 // kGemmI16C2x16Qu8: the same with nr = 16 channels per tile ([k / 2][16 channels][2]), for zmm.
-enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3 };
+// kGemmU8C4Qu8: vpdpbusd for uint8 ops with any filter zero point: A = x as uint8 (padded taps in_zp), W = w - 128
+// as int8 in the kGemmU8C4 tile layout (zeros past K and N). Since sum (x - xz)(w - wz) = sum x (w - 128)
+// + (128 - wz) sum x - xz sum (w - wz): bias' = bias - xz * sum_k (w - wz) and the kernel adds
+// (128 - wz) * rowsum(A) (g.a_sum_mult) per row; wrapping int32, exact.
+enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3, kGemmU8C4Qu8 = 4 };
 
 // Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
 bool GemmConvApplies(const OpParams& p);

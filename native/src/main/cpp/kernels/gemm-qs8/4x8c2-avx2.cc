@@ -19,10 +19,12 @@ struct I16C2x8 {
   typedef int16_t A;
   typedef int8_t C;  // qu8: the bytes of uint8 outputs
   static constexpr int kMr = 4, kNr = 8, kWBytes = 2;
+  static constexpr bool kRowSums = false;
+  static int32_t RowSum(const A*, int) { return 0; }
 
   template <int MR, int MODE>
   EDGERT_AVX2 static void Tile(const int16_t* a, int kpad, const void* wv, const PackedGemm& g, int n0, int nvalid,
-                               const OpParams& p, int8_t* c, int64_t c_stride) {
+                               const OpParams& p, int8_t* c, int64_t c_stride, const int32_t*) {
     const int16_t* w = static_cast<const int16_t*>(wv);
     __m256i acc[MR];
     const __m256i vbias = Load(g.bias.data() + n0);

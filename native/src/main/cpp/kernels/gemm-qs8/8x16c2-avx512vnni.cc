@@ -18,10 +18,12 @@ struct I16C2x16Qu8 {
   typedef int16_t A;
   typedef uint8_t C;
   static constexpr int kMr = 8, kNr = 16, kWBytes = 2;
+  static constexpr bool kRowSums = false;
+  static int32_t RowSum(const A*, int) { return 0; }
 
   template <int MR, int MODE>
   EDGERT_AVX512VNNI static void Tile(const int16_t* a, int kpad, const void* wv, const PackedGemm& g, int n0,
-                                     int nvalid, const OpParams& p, uint8_t* c, int64_t c_stride) {
+                                     int nvalid, const OpParams& p, uint8_t* c, int64_t c_stride, const int32_t*) {
     const int16_t* w = static_cast<const int16_t*>(wv);
     // Few rows (FULLY_CONNECTED with batch 1): S accumulators per row over interleaved K pairs, summed at the end
     // (latency hiding; int32 sums wrap, so any order gives the same result).

@@ -1,6 +1,7 @@
-// qs8 GEMM, 8 rows x 16 channels per tile, K in groups of 4 bytes (vpdpbusd), AVX-512 VNNI: CONV_2D (im2col rows
+// qs8 and qu8 GEMM, 8 rows x 16 channels per tile, K in groups of 4 bytes (vpdpbusd), AVX-512 VNNI: CONV_2D (im2col rows
 // built into per-worker scratch) and FULLY_CONNECTED, through the shared driver (gemm_driver.h). Layout kGemmU8C4
-// (pack/gemm_pack.h): A = x ^ 0x80 as uint8. Requantization: kernels/requant_x86.h (GEMMLOWP, GEMMLOWP_UP, FP32),
+// (pack/gemm_pack.h): A = x ^ 0x80 as uint8; qu8 (conv2d_qu8_gemm_8x16c4_avx512vnni, fc_qu8_...): layout
+// kGemmU8C4Qu8, A = x, weights w - 128, the filter zero point through each row's sum of A. Requantization: kernels/requant_x86.h (GEMMLOWP, GEMMLOWP_UP, FP32),
 // fused activation clamp.
 #include <string.h>
 
@@ -12,14 +13,19 @@ namespace edgert {
 namespace kernels {
 namespace {
 
+// QU8: uint8 ops (layout kGemmU8C4Qu8): A = x as is, weights w - 128, each row's sum of A times
+// (128 - filter_zp) added to its accumulators.
+template <bool QU8>
 struct U8C4x16 {
   typedef uint8_t A;
-  typedef int8_t C;
+  typedef int8_t C;  // qu8: the bytes of uint8 outputs (the requant clamp keeps them in [0, 255])
   static constexpr int kMr = 8, kNr = 16, kWBytes = 1;
+  static constexpr bool kRowSums = QU8;
 
   template <int MR, int MODE>
   EDGERT_AVX512VNNI static void Tile(const uint8_t* a, int kpad, const void* wv, const PackedGemm& g, int n0,
-                                     int nvalid, const OpParams& p, int8_t* c, int64_t c_stride) {
+                                     int nvalid, const OpParams& p, int8_t* c, int64_t c_stride,
+                                     const int32_t* rowsum) {
     const int8_t* w = static_cast<const int8_t*>(wv);
     // Few rows (FULLY_CONNECTED with batch 1): S accumulators per row over interleaved K groups, summed at the
     // end, so that vpdpbusd's latency is hidden; int32 sums wrap, so any order gives the same result.
@@ -56,6 +62,13 @@ struct U8C4x16 {
 #pragma GCC unroll 8
       for (int r = 0; r < MR; ++r) acc[r] = _mm512_add_epi32(acc[r], acc[s * MR + r]);
     }
+    if (QU8) {
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; ++r) {
+        const uint32_t t = static_cast<uint32_t>(g.a_sum_mult) * static_cast<uint32_t>(rowsum[r]);  // wrapping
+        acc[r] = _mm512_add_epi32(acc[r], _mm512_set1_epi32(static_cast<int32_t>(t)));
+      }
+    }
     const Requant512<MODE> rq(g, n0, p);
     const __mmask16 store_mask =
         nvalid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nvalid) - 1);
@@ -69,6 +82,10 @@ struct U8C4x16 {
   // A = x + 128 = x ^ 0x80 as uint8, 64 bytes at a time; short spans (one filter row of few channels, e.g.
   // micro_speech's 8 taps of 1 channel) 8 bytes / 1 byte at a time, cheaper than a masked 64-byte access.
   EDGERT_AVX512VNNI static inline void Copy(uint8_t* dst, const int8_t* src, int n, const OpParams&) {
+    if (QU8) {
+      memcpy(dst, src, static_cast<size_t>(n));
+      return;
+    }
     int i = 0;
     if (n >= 32) {
       const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
@@ -92,17 +109,36 @@ struct U8C4x16 {
     for (int y = 0; y < rows; ++y) Copy(dst + static_cast<int64_t>(y) * span, src + y * src_stride, span, p);
   }
   static void Fill(uint8_t* dst, int n, const OpParams& p) {
-    memset(dst, static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u, n);
+    memset(dst, QU8 ? static_cast<uint8_t>(p.in_zp) : static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u, n);
+  }
+  // Sum of a row's kpad bytes (the K tail is zero).
+  EDGERT_AVX512VNNI static int32_t RowSum(const uint8_t* row, int kpad) {
+    __m512i s = _mm512_setzero_si512();
+    for (int i = 0; i < kpad; i += 64) {
+      const int left = kpad - i;
+      const __mmask64 mask = left >= 64 ? ~0ull : (1ull << left) - 1;
+      s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mask, row + i), _mm512_setzero_si512()));
+    }
+    return static_cast<int32_t>(_mm512_reduce_add_epi64(s));
   }
 };
 
 }  // namespace
 
 void conv2d_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) {
-  GemmDriver<U8C4x16>::Run<true>(p, arena);
+  GemmDriver<U8C4x16<false>>::Run<true>(p, arena);
 }
-
-void fc_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) { GemmDriver<U8C4x16>::Run<false>(p, arena); }
+void fc_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) {
+  GemmDriver<U8C4x16<false>>::Run<false>(p, arena);
+}
+void conv2d_qu8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) {
+  GemmDriver<U8C4x16<true>>::Run<true>(p, arena);
+}
+void fc_qu8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) {
+  GemmDriver<U8C4x16<true>>::Run<false>(p, arena);
+}
+void pack_gemm_qu8_conv_u8c4(OpParams& p) { PackGemmConv(p, kGemmU8C4Qu8); }
+void pack_gemm_qu8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4Qu8); }
 
 void pack_gemm_qs8_conv_u8c4(OpParams& p) { PackGemmConv(p, kGemmU8C4); }
 void pack_gemm_qs8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4); }

@@ -6,8 +6,10 @@
 //     typedef ... A;            // element of A rows in scratch (uint8_t, int16_t)
 //     typedef ... C;            // output element (int8_t, uint8_t)
 //     static constexpr int kMr, kNr, kWBytes;  // rows / channels per tile, bytes per packed weight
+//     static constexpr bool kRowSums;          // Tile needs each row's sum of A (rowsum[r], via RowSum)
 //     template <int MR, int MODE> static void Tile(const A* a, int kpad, const void* w, const PackedGemm& g,
-//                                                 int n0, int nvalid, const OpParams& p, C* c, int64_t c_stride);
+//                                                 int n0, int nvalid, const OpParams& p, C* c, int64_t c_stride,
+//                                                 const int32_t* rowsum);
 //     static void Copy(A* dst, const int8_t* src, int n, const OpParams& p);  // n input values -> A
 //     static void Fill(A* dst, int n, const OpParams& p);                     // n padded taps
 //     // rows spans of span input values, src_stride apart, into dst back to back (an interior im2col row)
@@ -34,12 +36,14 @@
 namespace edgert {
 namespace kernels {
 
+constexpr int kMaxRowsPerChunk = 64;  // PackedGemm::rows_per_chunk is at most this (pack/gemm_pack.cc)
+
 template <class K>
 struct GemmDriver {
   typedef typename K::A A;
   typedef typename K::C C;
   typedef void (*TileFn)(const A* a, int kpad, const void* w, const PackedGemm& g, int n0, int nvalid,
-                         const OpParams& p, C* c, int64_t c_stride);
+                         const OpParams& p, C* c, int64_t c_stride, const int32_t* rowsum);
 
   // Tiles[MODE index][mr - 1].
   template <int MODE, size_t... I>
@@ -58,8 +62,8 @@ struct GemmDriver {
   }
 
   // Rows [m0, m0 + rows) of A are in a; channel blocks [nb0, nb1) of C.
-  static void Block(const OpParams& p, const TileFn* tiles, const A* a, int m0, int rows, int nb0, int nb1,
-                    C* output) {
+  static void Block(const OpParams& p, const TileFn* tiles, const A* a, const int32_t* rowsum, int m0, int rows,
+                    int nb0, int nb1, C* output) {
     const PackedGemm& g = p.gemm;
     const uint8_t* w = g.w.data();
     const int64_t wblock = static_cast<int64_t>(g.kpad) * K::kNr * K::kWBytes;
@@ -70,7 +74,7 @@ struct GemmDriver {
       C* cm = output + static_cast<int64_t>(m0 + m) * g.n;
       for (int nb = nb0; nb < nb1; ++nb) {
         const int n0 = nb * K::kNr;
-        tile(am, g.kpad, w + nb * wblock, g, n0, std::min(K::kNr, g.n - n0), p, cm + n0, g.n);
+        tile(am, g.kpad, w + nb * wblock, g, n0, std::min(K::kNr, g.n - n0), p, cm + n0, g.n, rowsum + m);
       }
     }
   }
@@ -93,6 +97,7 @@ struct GemmDriver {
       const int rt = task / chans.parts, ct = task % chans.parts;
       const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
       A* a = reinterpret_cast<A*>(WorkerScratch(p, worker));
+      int32_t rowsum[kMaxRowsPerChunk];  // K::kRowSums: each built row's sum of A
       for (int64_t m0 = rows.Begin(rt); m0 < rows.End(rt); m0 += g.rows_per_chunk) {
         const int r = static_cast<int>(std::min<int64_t>(g.rows_per_chunk, rows.End(rt) - m0));
         if (kConv) {
@@ -100,7 +105,10 @@ struct GemmDriver {
         } else {
           BuildFcRows<A>(p, input, static_cast<int>(m0), r, a, Copier{p});
         }
-        Block(p, tiles, a, static_cast<int>(m0), r, nb0, nb1, output);
+        if (K::kRowSums) {
+          for (int i = 0; i < r; ++i) rowsum[i] = K::RowSum(a + static_cast<int64_t>(i) * g.kpad, g.kpad);
+        }
+        Block(p, tiles, a, rowsum, static_cast<int>(m0), r, nb0, nb1, output);
       }
     });
   }
