@@ -20,6 +20,8 @@ namespace {
 // How long an idle worker spins before sleeping. Ops of one inference follow each other within microseconds and
 // back-to-back inferences within tens of microseconds; a futex wake costs tens of microseconds on a VM.
 constexpr auto kSpin = std::chrono::microseconds(300);
+// How long the caller spins for the last running tasks before it sleeps until they are done.
+constexpr auto kCallerSpin = std::chrono::microseconds(50);
 
 // About 2 microseconds of one core's work: below it the handoff to another core costs more than it saves.
 // EDGERT_PARALLEL_MIN_WORK (a non-negative integer) overrides it, e.g. 0 to split every op in tests.
@@ -73,7 +75,11 @@ void ThreadPool::RunTasks(int worker) {
     // Claim task `next` of this region; on failure s holds the current state (another claim, or a new region).
     if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
     fn_(ctx_, worker, static_cast<int>(next));
-    done_.fetch_add(1, std::memory_order_release);
+    const int n_done = done_.fetch_add(1, std::memory_order_seq_cst) + 1;
+    if (worker != 0 && n_done == static_cast<int>(n) && caller_sleeping_.load(std::memory_order_seq_cst)) {
+      { std::lock_guard<std::mutex> lock(mu_); }
+      done_cv_.notify_one();
+    }
     s = state_.load(std::memory_order_acquire);
   }
 }
@@ -92,7 +98,20 @@ void ThreadPool::Run(int n_tasks, TaskFn fn, void* ctx) {
     cv_.notify_all();
   }
   RunTasks(0);
-  while (done_.load(std::memory_order_acquire) < n_tasks) EDGERT_CPU_RELAX();
+  // A worker still runs a task. Spin briefly; then sleep, so that a worker preempted on a busy core can be moved
+  // to this one (spinning here would keep the core busy while it waits).
+  const auto until = std::chrono::steady_clock::now() + kCallerSpin;
+  int spins = 0;
+  while (done_.load(std::memory_order_acquire) < n_tasks) {
+    EDGERT_CPU_RELAX();
+    if (++spins % 64 == 0 && std::chrono::steady_clock::now() > until) {
+      std::unique_lock<std::mutex> lock(mu_);
+      caller_sleeping_.store(true, std::memory_order_seq_cst);
+      done_cv_.wait(lock, [&] { return done_.load(std::memory_order_seq_cst) >= n_tasks; });
+      caller_sleeping_.store(false, std::memory_order_relaxed);
+      break;
+    }
+  }
 }
 
 void ThreadPool::WorkerLoop(int worker) {

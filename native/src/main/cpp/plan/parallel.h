@@ -10,7 +10,8 @@
 // a cross-core handoff.
 //
 // Workers spin briefly after each parallel region (ops follow each other within microseconds), then sleep on a
-// condition variable; the caller only wakes sleepers. Per-worker scratch (im2col rows) comes from WorkerScratch.
+// condition variable; the caller only wakes sleepers. The caller, once out of tasks, spins about 50 us for tasks
+// still running on workers, then sleeps until the last one finishes (its core free for a preempted worker). Per-worker scratch (im2col rows) comes from WorkerScratch.
 #ifndef EDGERT_PLAN_PARALLEL_H_
 #define EDGERT_PLAN_PARALLEL_H_
 
@@ -67,6 +68,8 @@ class ThreadPool {
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<int> sleepers_{0};
+  std::condition_variable done_cv_;           // the caller waits here for tasks still running on workers
+  std::atomic<bool> caller_sleeping_{false};
   std::atomic<bool> stop_{false};  // set under mu_
 };
 
