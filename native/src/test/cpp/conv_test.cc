@@ -7,7 +7,9 @@
 
 using edgert_test::ConvTester;
 
-int main() {
+namespace {
+
+int RunCases() {
   int cases = 0;
   const int modes[] = {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32, EDGERT_REQUANT_GEMMLOWP_UP};
   const int dtypes[] = {edgert_test::kI8, edgert_test::kU8};
@@ -178,6 +180,14 @@ int main() {
         .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
     cases += t.Test("uint8 fc batches");
   }
+  return cases;
+}
+
+}  // namespace
+
+// Every case on 1, 2 and 3 threads (test_util.h ForThreadCounts).
+int main() {
+  const int cases = edgert_test::ForThreadCounts(RunCases);
   printf("conv_test: %d variant runs\n", cases);
   for (const auto& kv : ConvTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
   for (const auto& kv : ConvTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);

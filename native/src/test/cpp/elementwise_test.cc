@@ -4,7 +4,9 @@
 
 using edgert_test::ElementwiseTester;
 
-int main() {
+namespace {
+
+int RunCases() {
   int runs = 0;
   uint64_t seed = 11;
   for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {
@@ -50,6 +52,14 @@ int main() {
                 .scales(rng.Float(0.001f, 1.0f), rng.Float(0.001f, 1.0f), rng.Float(0.001f, 2.0f)).activation(rng.Int(0, 3))
                 .seed(seed++).Test("random same shape");
   }
+  return runs;
+}
+
+}  // namespace
+
+// Every case on 1, 2 and 3 threads (test_util.h ForThreadCounts).
+int main() {
+  const int runs = edgert_test::ForThreadCounts(RunCases);
   printf("elementwise_test: %d variant runs\n", runs);
   for (const auto& kv : ElementwiseTester::Covered()) printf("  covered %s (%d runs)\n", kv.first.c_str(), kv.second);
   for (const auto& kv : ElementwiseTester::Skipped()) printf("  skipped %s x%d\n", kv.first.c_str(), kv.second);

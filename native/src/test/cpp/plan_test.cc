@@ -1,11 +1,21 @@
 // Plan-level tests through the C ABI only: arena offsets (and nothing outside an output written), constant
 // tensors, a two-op plan equal to its ops run one by one, op timings, the kernel registry and CPU features, and
 // error handling: every bad declaration or parameter makes add_* / prepare return -1 with a message, never crash.
+#include <time.h>
+
+#include <atomic>
+
 #include "test_util.h"
 
 using namespace edgert_test;
 
 namespace {
+
+int64_t NowNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
 
 void TestRegistry() {
   const int n = edgert_kernel_count();
@@ -322,9 +332,126 @@ void TestRequantOverride() {
   edgert_plan_destroy(p3);
 }
 
+// A small network (conv 3x3, depthwise 3x3, conv 1x1, ADD, average pool, MEAN, FULLY_CONNECTED), int8 or uint8,
+// run with `threads` threads; returns the arena after `runs` inferences on the same input.
+std::vector<uint8_t> RunNet(int dtype, int threads, int runs, int64_t min_work) {
+  edgert::SetParallelMinWorkForTesting(min_work);
+  const bool s8 = dtype == kI8;
+  Rng rng(99);
+  PlanBuilder b(EDGERT_REQUANT_GEMMLOWP);
+  if (threads > 0) EXPECT_TRUE(edgert_plan_set_threads(b.plan, threads) == 0, "threads %d: %s", threads, edgert_plan_error(b.plan));
+  const int h = 20, w = 20, c = 24, c2 = 48;
+  const int64_t zp = s8 ? -5 : 120, fzp = s8 ? 0 : 131;
+  auto weights = [&](int64_t n) {
+    std::vector<uint8_t> v(n);
+    for (auto& x : v) x = static_cast<uint8_t>(s8 ? rng.Int(-127, 127) : rng.Int(0, 255));
+    return v;
+  };
+  auto bias = [&](int n) {
+    std::vector<int32_t> v(n);
+    for (auto& x : v) x = rng.Int(-5000, 5000);
+    return v;
+  };
+  auto scales = [&](int n) {
+    std::vector<float> v(s8 ? n : 1);
+    for (auto& x : v) x = rng.Float(0.002f, 0.02f);
+    return v;
+  };
+  const int in = b.Act(dtype, {1, h, w, c}, 0.05f, zp);
+  const int64_t in_off = 0;
+  std::vector<uint8_t> w1 = weights(int64_t{c2} * 9 * c), w2 = weights(9 * c2), w3 = weights(int64_t{c} * c2), w4 = weights(10 * c);
+  std::vector<int32_t> b1 = bias(c2), b2 = bias(c2), b3 = bias(c), b4 = bias(10);
+  std::vector<float> s1 = scales(c2), s2 = scales(c2), s3 = scales(c), s4 = scales(10);
+  std::vector<int64_t> z1(s1.size(), fzp), z2(s2.size(), fzp), z3(s3.size(), fzp), z4(s4.size(), fzp);
+  const int f1 = b.Const(dtype, {c2, 3, 3, c}, w1.data(), w1.size(), s1, z1, 0);
+  const int f2 = b.Const(dtype, {1, 3, 3, c2}, w2.data(), w2.size(), s2, z2, 3);
+  const int f3 = b.Const(dtype, {c, 1, 1, c2}, w3.data(), w3.size(), s3, z3, 0);
+  const int f4 = b.Const(dtype, {10, c}, w4.data(), w4.size(), s4, z4, 0);
+  const int bb1 = b.Const(kI32, {c2}, b1.data(), b1.size() * 4), bb2 = b.Const(kI32, {c2}, b2.data(), b2.size() * 4);
+  const int bb3 = b.Const(kI32, {c}, b3.data(), b3.size() * 4), bb4 = b.Const(kI32, {10}, b4.data(), b4.size() * 4);
+  const int32_t axes[] = {1, 2};
+  const int ax = b.Const(kI32, {2}, axes, sizeof(axes));
+  const int a1 = b.Act(dtype, {1, h, w, c2}, 0.1f, zp), a2 = b.Act(dtype, {1, h, w, c2}, 0.1f, zp);
+  const int a3 = b.Act(dtype, {1, h, w, c}, 0.08f, zp), a4 = b.Act(dtype, {1, h, w, c}, 0.1f, zp);
+  const int a5 = b.Act(dtype, {1, h / 2, w / 2, c}, 0.1f, zp), a6 = b.Act(dtype, {1, 1, 1, c}, 0.07f, zp);
+  const int a7 = b.Act(dtype, {1, 10}, 0.2f, zp);
+  EXPECT_TRUE(b.Op(3, nullptr, {in, f1, bb1}, {a1}, {0, 1, 1, 1, 1, 1}) >= 0, "conv");
+  EXPECT_TRUE(b.Op(4, nullptr, {a1, f2, bb2}, {a2}, {0, 1, 1, 1, 1, 3, 1}) >= 0, "dw");
+  EXPECT_TRUE(b.Op(3, nullptr, {a2, f3, bb3}, {a3}, {1, 1, 1, 1, 1, 0}) >= 0, "conv 1x1");
+  EXPECT_TRUE(b.Op(0, nullptr, {a3, in}, {a4}, {0}) >= 0, "add");
+  EXPECT_TRUE(b.Op(1, nullptr, {a4}, {a5}, {1, 2, 2, 2, 2, 0}) >= 0, "avgpool");
+  EXPECT_TRUE(b.Op(40, nullptr, {a5, ax}, {a6}, {1}) >= 0, "mean");
+  EXPECT_TRUE(b.Op(9, nullptr, {a6, f4, bb4}, {a7}, {0, 0}) >= 0, "fc");
+  EXPECT_TRUE(edgert_plan_prepare(b.plan) == 0, "prepare: %s", edgert_plan_error(b.plan));
+  if (threads > 0) EXPECT_TRUE(edgert_plan_threads(b.plan) == threads, "threads read back");
+  uint8_t* arena = b.Arena();
+  for (int i = 0; i < h * w * c; ++i) arena[in_off + i] = static_cast<uint8_t>(rng.Int(0, 255));
+  for (int r = 0; r < runs; ++r) EXPECT_TRUE(edgert_plan_run(b.plan, arena, nullptr) == 0, "run: %s", edgert_plan_error(b.plan));
+  edgert::SetParallelMinWorkForTesting(-1);
+  return std::vector<uint8_t>(arena, arena + b.next_offset);
+}
+
+// Outputs are bit-identical for every thread count, with and without the work threshold, on repeated runs
+// (workers reused, between spinning and sleeping); set_threads after prepare and back to 1 works.
+void TestThreadCounts() {
+  for (int dtype : {kI8, kU8}) {
+    const std::vector<uint8_t> one = RunNet(dtype, 0, 1, -1);
+    for (int threads : {1, 2, 3, 4, 7, 64}) {
+      for (int64_t min_work : {int64_t{-1}, int64_t{0}}) {
+        const std::vector<uint8_t> got = RunNet(dtype, threads, 5, min_work);
+        EXPECT_TRUE(got == one, "dtype %d, %d threads, min work %lld: outputs differ from one thread", dtype, threads,
+                    (long long)min_work);
+      }
+    }
+  }
+  PlanBuilder b(EDGERT_REQUANT_GEMMLOWP);
+  EXPECT_TRUE(edgert_plan_threads(b.plan) == 1, "default 1 thread");
+  for (int bad : {0, -1, 65, 1000}) {
+    EXPECT_TRUE(edgert_plan_set_threads(b.plan, bad) == -1, "threads %d rejected", bad);
+    EXPECT_TRUE(strstr(edgert_plan_error(b.plan), "threads must be in [1, 64]") != nullptr, "message: %s", edgert_plan_error(b.plan));
+    EXPECT_TRUE(edgert_plan_threads(b.plan) == 1, "unchanged after a bad value");
+  }
+  EXPECT_TRUE(edgert_plan_set_threads(nullptr, 2) == -1, "NULL plan");
+  EXPECT_TRUE(edgert_plan_threads(nullptr) == 0, "NULL plan threads");
+  EXPECT_TRUE(edgert_plan_set_threads(b.plan, 4) == 0 && edgert_plan_threads(b.plan) == 4, "4");
+  EXPECT_TRUE(edgert_plan_set_threads(b.plan, 1) == 0 && edgert_plan_threads(b.plan) == 1, "back to 1");
+}
+
+// The pool itself: every task runs exactly once per region, workers take part, regions reuse the same workers.
+void TestPool() {
+  edgert::ThreadPool pool(3);
+  EXPECT_TRUE(pool.threads() == 3, "threads");
+  for (int region = 0; region < 200; ++region) {
+    const int n = region == 0 ? 16 : 1 + region % 37;
+    std::vector<std::atomic<int>> hits(n);
+    std::atomic<int> by_workers{0};
+    struct Ctx {
+      std::vector<std::atomic<int>>* hits;
+      std::atomic<int>* by_workers;
+      bool slow;
+    } ctx{&hits, &by_workers, region == 0};
+    pool.Run(n, [](void* v, int worker, int task) {
+      Ctx* c = static_cast<Ctx*>(v);
+      (*c->hits)[task].fetch_add(1);
+      if (worker != 0) c->by_workers->fetch_add(1);
+      if (worker < 0 || worker >= 3) c->by_workers->fetch_add(1000000);  // (EXPECT_TRUE is not thread-safe)
+      if (c->slow) {  // the first region: tasks long enough that a sleeping worker surely wakes and joins
+        const int64_t t0 = NowNanos();
+        while (NowNanos() - t0 < 2000000) {
+        }
+      }
+    }, &ctx);
+    for (int t = 0; t < n; ++t) EXPECT_TRUE(hits[t].load() == 1, "region %d task %d ran %d times", region, t, hits[t].load());
+    EXPECT_TRUE(by_workers.load() < 1000000, "region %d: a worker id outside [0, 3)", region);
+    if (region == 0) EXPECT_TRUE(by_workers.load() > 0, "workers took no task of %d 2-ms tasks", n);
+  }
+}
+
 }  // namespace
 
 int main() {
+  TestThreadCounts();
+  TestPool();
   TestRequantOverride();
   TestRegistry();
   TestTwoOpPlan();

@@ -6,7 +6,9 @@
 
 using edgert_test::PoolTester;
 
-int main() {
+namespace {
+
+int RunCases() {
   int runs = 0;
   uint64_t seed = 101;
   for (int mode : {EDGERT_REQUANT_GEMMLOWP, EDGERT_REQUANT_SINGLE, EDGERT_REQUANT_FP32}) {
@@ -47,6 +49,14 @@ int main() {
       }
     }
   }
+  return runs;
+}
+
+}  // namespace
+
+// Every case on 1, 2 and 3 threads (test_util.h ForThreadCounts).
+int main() {
+  const int runs = edgert_test::ForThreadCounts(RunCases);
   printf("pool_test: %d variant runs\n", runs);
   for (int i = 0; i < edgert_kernel_count(); ++i) {
     const std::string id = edgert_kernel_id(i);

@@ -17,8 +17,31 @@
 #include <vector>
 
 #include "edgert/plan.h"
+#include "plan/parallel.h"  // SetParallelMinWorkForTesting
 
 namespace edgert_test {
+
+// Threads every PlanBuilder plan runs with (edgert_plan_set_threads).
+inline int& TestThreads() {
+  static int threads = 1;
+  return threads;
+}
+
+// Runs body() once on one thread, then again with 2 and 3 threads and no work threshold, so that every op of
+// every case is split into tasks (3: uneven splits). The testers compare each run with the oracle, so the
+// threaded outputs are bit-identical to the single-threaded ones.
+template <typename Body>
+inline int ForThreadCounts(Body body) {
+  int runs = 0;
+  for (int threads : {1, 2, 3}) {
+    TestThreads() = threads;
+    edgert::SetParallelMinWorkForTesting(threads == 1 ? -1 : 0);
+    runs += body();
+  }
+  TestThreads() = 1;
+  edgert::SetParallelMinWorkForTesting(-1);
+  return runs;
+}
 
 inline int& Failures() {
   static int failures = 0;
@@ -152,7 +175,11 @@ struct PlanBuilder {
   int64_t next_offset = 0;
   std::vector<std::vector<uint8_t>> constants;
 
-  explicit PlanBuilder(int mode) : plan(edgert_plan_create(mode)) {}
+  explicit PlanBuilder(int mode) : plan(edgert_plan_create(mode)) {
+    if (TestThreads() > 1 && edgert_plan_set_threads(plan, TestThreads()) != 0) {
+      EXPECT_TRUE(false, "set_threads(%d): %s", TestThreads(), edgert_plan_error(plan));
+    }
+  }
   ~PlanBuilder() { edgert_plan_destroy(plan); }
 
   static int Size(int dtype) { return dtype == kF32 || dtype == kI32 ? 4 : dtype == kI64 ? 8 : 1; }

@@ -87,6 +87,64 @@ EDGERT_AVX2 inline __m256i MulGemmlowp256(__m256i x, const ScalarMul256& m) {
   return DivideByPOT256(HighMul256(_mm256_sllv_epi32(x, m.left), m.mult), m.right, m.rmask, m.rhalf);
 }
 
+// Requantization of 16 channels from n0 with everything per channel loaded once (a GEMM tile applies it to each
+// of its rows; loading inside the row loop would repeat the loads after every byte store, which may alias).
+template <int MODE>
+struct Requant512 {
+  __m512i zp, lo, hi, left, m, m_odd, a, b, c, d;
+  __m512 scale;
+  bool any_left;
+  Requant512() = default;
+  EDGERT_AVX512VNNI Requant512(const PackedGemm& g, int n0, const OpParams& p)
+      : zp(_mm512_set1_epi32(p.out_zp)), lo(_mm512_set1_epi32(p.act_min)), hi(_mm512_set1_epi32(p.act_max)),
+        any_left(g.any_left) {
+    if (MODE == EDGERT_REQUANT_FP32) {
+      scale = _mm512_loadu_ps(g.fscale.data() + n0);
+      return;
+    }
+    left = any_left ? _mm512_loadu_si512(g.left.data() + n0) : _mm512_setzero_si512();
+    m = _mm512_loadu_si512(g.mult.data() + n0);
+    m_odd = _mm512_loadu_si512(g.mult_odd.data() + n0);
+    if (MODE == EDGERT_REQUANT_GEMMLOWP_UP) {  // one rounding: (p + rc) >> (31 + right) per 64-bit product
+      a = _mm512_loadu_si512(g.up_rc_even.data() + n0 / 2);
+      b = _mm512_loadu_si512(g.up_rc_odd.data() + n0 / 2);
+      c = _mm512_loadu_si512(g.up_sh_even.data() + n0 / 2);
+      d = _mm512_loadu_si512(g.up_sh_odd.data() + n0 / 2);
+    } else {
+      a = _mm512_loadu_si512(g.right.data() + n0);
+      b = _mm512_loadu_si512(g.rmask.data() + n0);
+      c = _mm512_loadu_si512(g.rhalf.data() + n0);
+    }
+  }
+  EDGERT_AVX512VNNI __m512i Apply(__m512i acc) const {
+    __m512i r;
+    if (MODE == EDGERT_REQUANT_FP32) {
+      __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+      f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-16777216.0f)), _mm512_set1_ps(16777216.0f));
+      r = _mm512_cvtps_epi32(f);
+    } else if (MODE == EDGERT_REQUANT_GEMMLOWP_UP) {
+      const __m512i x = any_left ? _mm512_sllv_epi32(acc, left) : acc;
+      const __m512i even = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, m), a), c);
+      const __m512i odd = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m_odd), b), d);
+      r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    } else {
+      const __m512i x = any_left ? _mm512_sllv_epi32(acc, left) : acc;
+      const __m512i r30 = _mm512_set1_epi64(1LL << 30);
+      __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
+      __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m_odd), r30);
+      even = _mm512_srli_epi64(even, 31);
+      odd = _mm512_slli_epi64(odd, 1);
+      const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
+      r = _mm512_srav_epi32(high, a);
+      const __m512i rem = _mm512_and_si512(high, b);
+      const __m512i thr = _mm512_sub_epi32(c, _mm512_srai_epi32(high, 31));
+      r = _mm512_mask_add_epi32(r, _mm512_cmpgt_epi32_mask(rem, thr), r, _mm512_set1_epi32(1));
+    }
+    r = _mm512_add_epi32(r, zp);
+    return _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
+  }
+};
+
 template <int MODE>
 EDGERT_AVX512VNNI inline __m512i Requant(__m512i acc, const PackedGemm& g, int n0, __m512i zp, __m512i lo,
                                          __m512i hi) {

@@ -60,30 +60,49 @@ void FinishRequantVectors(PackedGemm& g) {
   for (size_t i = 0; i + 1 < g.mult.size(); i += 2) g.mult_odd[i] = g.mult[i + 1];
   g.any_left = false;
   for (int32_t l : g.left) g.any_left |= l != 0;
+  // GEMMLOWP_UP: floor((floor((p + 2^30) / 2^31) + 2^(e-1)) / 2^e) = floor((p + 2^30 + 2^(30+e)) / 2^(31+e))
+  // (nested floor divisions by positive integers fold into one), so its two roundings are one 64-bit add and
+  // arithmetic shift of the product p; |p| < 2^62, so nothing overflows.
+  const size_t pairs = g.right.size() / 2;
+  g.up_rc_even.assign(pairs, 0);
+  g.up_rc_odd.assign(pairs, 0);
+  g.up_sh_even.assign(pairs, 0);
+  g.up_sh_odd.assign(pairs, 0);
+  auto rc = [](int e) { return (int64_t{1} << 30) + (e > 0 ? int64_t{1} << (30 + e) : 0); };
+  for (size_t j = 0; j < pairs; ++j) {
+    const int e0 = g.right[2 * j], e1 = g.right[2 * j + 1];
+    g.up_rc_even[j] = rc(e0);
+    g.up_rc_odd[j] = rc(e1);
+    g.up_sh_even[j] = 31 + e0;
+    g.up_sh_odd[j] = 31 + e1;
+  }
 }
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   PackedGemm& g = p.gemm;
-  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8;
+  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8 || layout == kGemmU8C4Qu8;
+  const bool bytes = layout == kGemmU8C4 || layout == kGemmU8C4Qu8;
   const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
-  const int kr = layout == kGemmU8C4 ? 4 : 2;
+  const int kr = bytes ? 4 : 2;
   g.m = m;
   g.k = k;
   g.n = n;
-  g.nr = layout == kGemmU8C4 || layout == kGemmI16C2x16Qu8 ? 16 : 8;
+  g.a_sum_mult = layout == kGemmU8C4Qu8 ? 128 - p.filter_zp : 0;
+  g.nr = bytes || layout == kGemmI16C2x16Qu8 ? 16 : 8;
   g.kpad = (k + kr - 1) / kr * kr;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
   g.rows_per_chunk = std::min(kRowsPerChunk, m);
-  const int64_t elem = layout == kGemmU8C4 ? 1 : 2;
+  const int64_t elem = bytes ? 1 : 2;
   g.w.assign(static_cast<size_t>(g.npad) * g.kpad * elem, 0);
   for (int nb = 0; nb < g.npad / g.nr; ++nb) {
     for (int q = 0; q < g.kpad / kr; ++q) {
       for (int j = 0; j < g.nr; ++j) {
         for (int t = 0; t < kr; ++t) {
           const int ch = nb * g.nr + j, kk = q * kr + t;
-          const int32_t v = ch < n && kk < k ? Weight(p, u8, static_cast<int64_t>(ch) * k + kk) : 0;
+          int32_t v = ch < n && kk < k ? Weight(p, u8, static_cast<int64_t>(ch) * k + kk) : 0;
+          if (layout == kGemmU8C4Qu8 && ch < n && kk < k) v += p.filter_zp - 128;  // w - 128
           const int64_t idx = ((static_cast<int64_t>(nb) * (g.kpad / kr) + q) * g.nr + j) * kr + t;
-          if (layout == kGemmU8C4) {
+          if (bytes) {
             g.w[idx] = static_cast<uint8_t>(v);
           } else {
             const int16_t v16 = static_cast<int16_t>(v);
@@ -94,6 +113,13 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
     }
   }
   std::vector<uint32_t> corr(n, 0);
+  if (layout == kGemmU8C4Qu8) {
+    for (int ch = 0; ch < n; ++ch) {
+      uint32_t sum = 0;
+      for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(Weight(p, true, static_cast<int64_t>(ch) * k + kk));
+      corr[ch] = static_cast<uint32_t>(p.in_zp) * sum;
+    }
+  }
   if (layout == kGemmU8C4) {
     for (int ch = 0; ch < n; ++ch) {
       uint32_t sum = 0;
@@ -125,6 +151,24 @@ void PackGemmConv(OpParams& p, GemmLayout layout) {
 }
 
 void PackGemmFc(OpParams& p, GemmLayout layout) { Pack(p, layout, p.fc_batches, p.accum_depth, p.units); }
+
+bool GemmDwApplies(const OpParams& p) { return CommonApplies(p) && p.in_c == 1 && p.out_c == p.depth_multiplier; }
+bool GemmDwQu8Applies(const OpParams& p) { return Qu8Applies(p) && p.in_c == 1 && p.out_c == p.depth_multiplier; }
+
+void PackGemmDw(OpParams& p, GemmLayout layout) {
+  // Depthwise weights [1, kh, kw, C] read as a convolution's [C, kh, kw, 1]: transposed for Pack, which reads
+  // p.in[1] as [N][K] (the constant itself is left untouched).
+  const int taps = p.k_h * p.k_w, c = p.out_c;
+  const uint8_t* w = static_cast<const uint8_t*>(p.in[1].data);
+  std::vector<uint8_t> t(static_cast<size_t>(taps) * c);
+  for (int ch = 0; ch < c; ++ch) {
+    for (int k = 0; k < taps; ++k) t[static_cast<size_t>(ch) * taps + k] = w[static_cast<size_t>(k) * c + ch];
+  }
+  const void* saved = p.in[1].data;
+  p.in[1].data = t.data();
+  Pack(p, layout, p.batches * p.out_h * p.out_w, taps, c);
+  p.in[1].data = saved;
+}
 
 bool DwApplies(const OpParams& p) {
   return CommonApplies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;

@@ -26,7 +26,11 @@ namespace edgert {
 // kGemmI16C2Qu8: kGemmI16C2 for uint8 (qu8) ops: A = x - in_zp, W = w - filter_zp, both int16 in [-255, 255]
 // (pair sums at most 2 * 255 * 255: exact), bias' = bias.
 // kGemmI16C2x16Qu8: the same with nr = 16 channels per tile ([k / 2][16 channels][2]), for zmm.
-enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3 };
+// kGemmU8C4Qu8: vpdpbusd for uint8 ops with any filter zero point: A = x as uint8 (padded taps in_zp), W = w - 128
+// as int8 in the kGemmU8C4 tile layout (zeros past K and N). Since sum (x - xz)(w - wz) = sum x (w - 128)
+// + (128 - wz) sum x - xz sum (w - wz): bias' = bias - xz * sum_k (w - wz) and the kernel adds
+// (128 - wz) * rowsum(A) (g.a_sum_mult) per row; wrapping int32, exact.
+enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3, kGemmU8C4Qu8 = 4 };
 
 // Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
 bool GemmConvApplies(const OpParams& p);
@@ -38,6 +42,13 @@ bool GemmFcQu8Applies(const OpParams& p);
 // Packs p's weights, bias and requant vectors into p.gemm for the layout and sizes the row scratch.
 void PackGemmConv(OpParams& p, GemmLayout layout);
 void PackGemmFc(OpParams& p, GemmLayout layout);
+
+// DEPTHWISE_CONV_2D with one input channel (micro_speech: 1 channel, multiplier 8, 10 x 8 filter) is a
+// convolution with C = depth_multiplier output channels and K = kh * kw: the GEMM variants run it (the conv kernel
+// entry points, weights transposed at pack).
+bool GemmDwApplies(const OpParams& p);
+bool GemmDwQu8Applies(const OpParams& p);
+void PackGemmDw(OpParams& p, GemmLayout layout);
 
 // DEPTHWISE_CONV_2D (qs8, depth_multiplier 1, any kernel up to kMaxDwTaps taps, stride, dilation, padding):
 // weights as int32 [tap][npad channels] in p.gemm.w, npad a multiple of 16; a padded tap is computed as x = in_zp,

@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "config/kernel_config.h"
+#include "plan/parallel.h"
 #include "plan/plan.h"
 
 struct edgert_plan {
@@ -22,6 +25,8 @@ struct edgert_plan {
   bool prepared = false;
   bool uses_arena = false;
   int64_t packed_bytes = 0;
+  int threads = 1;
+  std::unique_ptr<edgert::ThreadPool> pool;  // threads > 1
 };
 
 namespace {
@@ -67,6 +72,16 @@ const char* BuiltinName(int code) {
     case edgert::kHardSwish: return "HARD_SWISH";
     default: return "UNKNOWN";
   }
+}
+
+// Points every op at the plan's pool and sizes the workers' scratch like each op's own (worker 0's).
+void BindPool(edgert_plan* plan) {
+  size_t scratch = 0;
+  for (edgert::Op& op : plan->ops) {
+    op.params.pool = plan->pool.get();
+    scratch = std::max(scratch, op.params.gemm.scratch.size());
+  }
+  if (plan->pool != nullptr) plan->pool->ReserveScratch(scratch);
 }
 
 int64_t NowNs() {
@@ -239,9 +254,33 @@ int edgert_plan_prepare(edgert_plan* plan) {
     for (const edgert::TensorRef& r : op.params.in) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
     for (const edgert::TensorRef& r : op.params.out) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
   }
+  BindPool(plan);
   plan->prepared = true;
   return 0;
 }
+
+int edgert_plan_set_threads(edgert_plan* plan, int threads) {
+  if (plan == nullptr) return -1;
+  plan->error.clear();
+  if (threads < 1 || threads > edgert::kMaxThreads) {
+    return Fail(plan, "threads must be in [1, %d], got %d", edgert::kMaxThreads, threads);
+  }
+  if (threads == plan->threads) return 0;
+  plan->pool.reset();
+  plan->threads = threads;
+  try {
+    if (threads > 1) plan->pool.reset(new edgert::ThreadPool(threads));
+    BindPool(plan);
+  } catch (const std::exception& e) {  // std::system_error (thread creation) or std::bad_alloc (scratch)
+    plan->pool.reset();
+    plan->threads = 1;
+    BindPool(plan);
+    return Fail(plan, "could not start %d threads: %s", threads, e.what());
+  }
+  return 0;
+}
+
+int edgert_plan_threads(const edgert_plan* plan) { return plan == nullptr ? 0 : plan->threads; }
 
 int edgert_plan_run(edgert_plan* plan, void* arena, int64_t* op_times_ns) {
   if (plan == nullptr) return -1;

@@ -35,23 +35,32 @@ struct PackedGemm {
   int m = 0, k = 0, n = 0;       // rows (pixels / batches), depth, output channels
   int kpad = 0, npad = 0, nr = 0;
   int rows_per_chunk = 0;        // rows of A built into scratch at a time
+  int32_t a_sum_mult = 0;        // kGemmU8C4Qu8: each row's sum of A times this (128 - filter_zp) joins its accumulators
   std::vector<uint8_t> w;        // variant layout (see pack/gemm_pack.h)
   std::vector<int32_t> bias;     // bias with the zero-point corrections folded in
   std::vector<int32_t> mult, left, right, rmask, rhalf, right_m1;
   std::vector<int32_t> mult_odd;  // mult_odd[2j] = mult[2j + 1]: odd lanes' multipliers in the even positions
   bool any_left = false;          // some channel has a left shift (multiplier > 1)
+  // GEMMLOWP_UP in one rounding (kernels/requant_x86.h): per channel pair j, channel 2j (even) and 2j + 1 (odd),
+  // the 64-bit rounding constant 2^30 + 2^(29 + right) (2^30 alone when right = 0) and shift 31 + right.
+  std::vector<int64_t> up_rc_even, up_rc_odd, up_sh_even, up_sh_odd;
   std::vector<float> fscale;
   mutable std::vector<uint8_t> scratch;  // run-time rows of A; owned by the plan, written by the kernel
   int64_t Bytes() const {
     return static_cast<int64_t>(w.size() + scratch.size() +
                                 4 * (bias.size() + mult.size() + left.size() + right.size() + rmask.size() +
-                                     rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()));
+                                     rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()) +
+                                8 * (up_rc_even.size() + up_rc_odd.size() + up_sh_even.size() + up_sh_odd.size()));
   }
 };
+
+class ThreadPool;  // plan/parallel.h
 
 struct OpParams {
   int requant = EDGERT_REQUANT_GEMMLOWP;
   PackedGemm gemm;
+  // The plan's pool (edgert_plan_set_threads), nullptr for one thread; kernels split work with ParallelFor.
+  ThreadPool* pool = nullptr;
   std::vector<TensorRef> in, out;
 
   // NHWC geometry (conv, depthwise, pooling, mean).

@@ -25,6 +25,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "plan/parallel.h"
 #include "ref/kernels.h"
 #include "ref/quant.h"
 
@@ -32,48 +33,62 @@ namespace edgert {
 namespace ref {
 namespace {
 
+// Output rows [row0, row1) over batch x out_h. Channels innermost (contiguous in NHWC): per output pixel the
+// window is summed / maxed for a block of channels at once; each channel's result is the reference formula.
 template <typename T, bool kMax>
-void Pool(const OpParams& p, uint8_t* arena) {
+void PoolRows(const OpParams& p, uint8_t* arena, int row0, int row1) {
   const T* input = TensorData<const T>(p.in[0], arena);
   T* output = TensorData<T>(p.out[0], arena);
-  for (int b = 0; b < p.batches; ++b) {
-    for (int oy = 0; oy < p.out_h; ++oy) {
-      const int in_y0 = oy * p.stride_h - p.pad_h;
-      const int fy_start = std::max(0, -in_y0);
-      const int fy_end = std::min(p.k_h, p.in_h - in_y0);
-      for (int ox = 0; ox < p.out_w; ++ox) {
-        const int in_x0 = ox * p.stride_w - p.pad_w;
-        const int fx_start = std::max(0, -in_x0);
-        const int fx_end = std::min(p.k_w, p.in_w - in_x0);
-        for (int c = 0; c < p.in_c; ++c) {
-          int32_t acc = kMax ? std::numeric_limits<T>::lowest() : 0;
-          int32_t count = 0;
-          for (int fy = fy_start; fy < fy_end; ++fy) {
-            for (int fx = fx_start; fx < fx_end; ++fx) {
-              const int32_t v = input[((static_cast<int64_t>(b) * p.in_h + in_y0 + fy) * p.in_w + in_x0 + fx) * p.in_c + c];
-              if (kMax) {
-                acc = std::max(acc, v);
-              } else {
-                acc += v;
-              }
-              ++count;
-            }
+  constexpr int kBlock = 256;
+  int32_t acc[kBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / p.out_h, oy = row % p.out_h;
+    const int in_y0 = oy * p.stride_h - p.pad_h;
+    const int fy_start = std::max(0, -in_y0);
+    const int fy_end = std::min(p.k_h, p.in_h - in_y0);
+    for (int ox = 0; ox < p.out_w; ++ox) {
+      const int in_x0 = ox * p.stride_w - p.pad_w;
+      const int fx_start = std::max(0, -in_x0);
+      const int fx_end = std::min(p.k_w, p.in_w - in_x0);
+      const int32_t count = std::max(0, fy_end - fy_start) * std::max(0, fx_end - fx_start);
+      T* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * p.in_c;
+      for (int c0 = 0; c0 < p.in_c; c0 += kBlock) {
+        const int nc = std::min(kBlock, p.in_c - c0);
+        for (int c = 0; c < nc; ++c) acc[c] = kMax ? std::numeric_limits<T>::lowest() : 0;
+        for (int fy = fy_start; fy < fy_end; ++fy) {
+          for (int fx = fx_start; fx < fx_end; ++fx) {
+            const T* in = input + ((static_cast<int64_t>(b) * p.in_h + in_y0 + fy) * p.in_w + in_x0 + fx) * p.in_c + c0;
+            for (int c = 0; c < nc; ++c) acc[c] = kMax ? std::max<int32_t>(acc[c], in[c]) : acc[c] + in[c];
           }
+        }
+        for (int c = 0; c < nc; ++c) {
+          int32_t a = acc[c];
           if (!kMax) {
             if (count == 0) {
-              acc = p.out_zp;  // TFLite fails the op here; prepare rejects such geometry
+              a = p.out_zp;  // TFLite fails the op here; prepare rejects such geometry
             } else if (std::is_signed<T>::value) {
-              acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+              a = a > 0 ? (a + count / 2) / count : (a - count / 2) / count;
             } else {
-              acc = (acc + count / 2) / count;
+              a = (a + count / 2) / count;
             }
           }
-          acc = std::min(std::max(acc, p.act_min), p.act_max);
-          output[((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * p.in_c + c] = static_cast<T>(acc);
+          out[c0 + c] = static_cast<T>(std::min(std::max(a, p.act_min), p.act_max));
         }
       }
     }
   }
+}
+
+// Split over output rows (parallel.h); each output computed as in one thread.
+template <typename T, bool kMax>
+void Pool(const OpParams& p, uint8_t* arena) {
+  const int rows = p.batches * p.out_h;
+  const int64_t work = static_cast<int64_t>(rows) * p.out_w * p.in_c * p.k_h * p.k_w;
+  const int threads = UsableThreads(p, work);
+  const Split s = SplitRange(rows, threads == 1 ? 1 : 4 * threads, 1, 1);
+  ParallelFor(p, s.parts, work, [&](int, int task) {
+    PoolRows<T, kMax>(p, arena, static_cast<int>(s.Begin(task)), static_cast<int>(s.End(task)));
+  });
 }
 
 // Sum over the reduced axes for output element o (kept axes in order), raw values.
@@ -112,18 +127,24 @@ void Mean(const OpParams& p, uint8_t* arena) {
   // Integer requantization in the plan's integer rounding (FP32 plans keep TFLite's gemmlowp scheme here).
   const int mode = p.requant == EDGERT_REQUANT_SINGLE ? EDGERT_REQUANT_SINGLE : EDGERT_REQUANT_GEMMLOWP;
   if (p.mean_path == kMeanHw) {
-    for (int b = 0; b < p.batches; ++b) {
-      for (int c = 0; c < p.in_c; ++c) {
-        int32_t acc = 0;
-        for (int y = 0; y < p.in_h; ++y) {
-          for (int x = 0; x < p.in_w; ++x) {
-            acc += input[((static_cast<int64_t>(b) * p.in_h + y) * p.in_w + x) * p.in_c + c];
+    // Split over channels (each output computed as in one thread).
+    const int64_t work = static_cast<int64_t>(p.batches) * p.in_h * p.in_w * p.in_c;
+    const int threads = UsableThreads(p, work);
+    const Split s = SplitRange(p.in_c, threads == 1 ? 1 : 2 * threads, 16, 16);
+    ParallelFor(p, s.parts, work, [&](int, int task) {
+      for (int b = 0; b < p.batches; ++b) {
+        for (int c = static_cast<int>(s.Begin(task)); c < static_cast<int>(s.End(task)); ++c) {
+          int32_t acc = 0;
+          for (int y = 0; y < p.in_h; ++y) {
+            for (int x = 0; x < p.in_w; ++x) {
+              acc += input[((static_cast<int64_t>(b) * p.in_h + y) * p.in_w + x) * p.in_c + c];
+            }
           }
+          acc = MultiplyByQuantizedMultiplier(acc, p.mult[0], p.shift[0], mode) + p.mean_bias;
+          output[static_cast<int64_t>(b) * p.in_c + c] = static_cast<T>(std::min(std::max(acc, qmin), qmax));
         }
-        acc = MultiplyByQuantizedMultiplier(acc, p.mult[0], p.shift[0], mode) + p.mean_bias;
-        output[static_cast<int64_t>(b) * p.in_c + c] = static_cast<T>(std::min(std::max(acc, qmin), qmax));
       }
-    }
+    });
     return;
   }
   for (int64_t o = 0; o < p.count; ++o) {

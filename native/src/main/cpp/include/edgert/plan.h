@@ -81,6 +81,15 @@ int edgert_plan_set_op_requant(edgert_plan* plan, int op, int requant_mode);
 // Validates every op against its tensors, computes multipliers and lookup tables, packs weights, binds kernels.
 int edgert_plan_prepare(edgert_plan* plan);
 
+// Threads one inference may use (1..64; default 1). Starts threads - 1 persistent workers (replacing any earlier
+// ones), which every later edgert_plan_run reuses; kernels split large ops across them (small ops stay on the
+// calling thread). Outputs are bit-identical for any thread count. May be called before or after prepare, not
+// during a run.
+int edgert_plan_set_threads(edgert_plan* plan, int threads);
+
+// The thread count set (1 by default), or 0 when plan is NULL.
+int edgert_plan_threads(const edgert_plan* plan);
+
 // Runs all ops over arena (at least the size the Java planner computed, 64-byte aligned). op_times_ns, when not
 // NULL, receives the wall time of each op (n_ops entries). Not concurrently on one plan: some kernels use scratch
 // the plan owns (im2col rows, sized at prepare).

@@ -9,6 +9,7 @@
 
 #include "kernels/add-qs8/vadd_qs8.h"
 #include "kernels/requant_x86.h"
+#include "plan/parallel.h"
 
 namespace edgert {
 namespace kernels {
@@ -23,7 +24,10 @@ bool VaddApplies(const OpParams& p) {
   return true;
 }
 
-EDGERT_AVX512VNNI void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena) {
+namespace {
+
+// Elements [begin, end) of the output.
+EDGERT_AVX512VNNI void Vadd16(const OpParams& p, uint8_t* arena, int64_t begin, int64_t end) {
   const int8_t* a = TensorData<const int8_t>(p.in[0], arena);
   const int8_t* b = TensorData<const int8_t>(p.in[1], arena);
   int8_t* out = TensorData<int8_t>(p.out[0], arena);
@@ -33,8 +37,8 @@ EDGERT_AVX512VNNI void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena
   const __m512i zp1 = _mm512_set1_epi32(p.in_zp), zp2 = _mm512_set1_epi32(p.in2_zp);
   const __m512i zo = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
   const __m512i ls = _mm512_set1_epi32(p.left_shift);
-  for (int64_t i = 0; i < p.count; i += 16) {
-    const int64_t left = p.count - i;
+  for (int64_t i = begin; i < end; i += 16) {
+    const int64_t left = end - i;
     const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
     const __m512i va = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, a + i)), zp1);
     const __m512i vb = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, b + i)), zp2);
@@ -46,7 +50,7 @@ EDGERT_AVX512VNNI void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena
   }
 }
 
-EDGERT_AVX2 void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena) {
+EDGERT_AVX2 void Vadd8(const OpParams& p, uint8_t* arena, int64_t begin, int64_t end) {
   const int8_t* a = TensorData<const int8_t>(p.in[0], arena);
   const int8_t* b = TensorData<const int8_t>(p.in[1], arena);
   int8_t* out = TensorData<int8_t>(p.out[0], arena);
@@ -56,8 +60,8 @@ EDGERT_AVX2 void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena) {
   const __m256i zp1 = _mm256_set1_epi32(p.in_zp), zp2 = _mm256_set1_epi32(p.in2_zp);
   const __m256i zo = _mm256_set1_epi32(p.out_zp), lo = _mm256_set1_epi32(p.act_min), hi = _mm256_set1_epi32(p.act_max);
   const __m256i ls = _mm256_set1_epi32(p.left_shift);
-  for (int64_t i = 0; i < p.count; i += 8) {
-    const int nv = static_cast<int>(std::min<int64_t>(8, p.count - i));
+  for (int64_t i = begin; i < end; i += 8) {
+    const int nv = static_cast<int>(std::min<int64_t>(8, end - i));
     int64_t ba = 0, bb = 0;
     memcpy(&ba, a + i, nv);
     memcpy(&bb, b + i, nv);
@@ -72,6 +76,19 @@ EDGERT_AVX2 void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena) {
     memcpy(out + i, &bytes, nv);
   }
 }
+
+// Chunks of whole cache lines; an element costs about as much as a few multiply-adds of a GEMM.
+void VaddParallel(const OpParams& p, uint8_t* arena, void (*range)(const OpParams&, uint8_t*, int64_t, int64_t)) {
+  const int64_t work = p.count * 8;
+  const int threads = UsableThreads(p, work);
+  const Split s = SplitRange(p.count, threads == 1 ? 1 : 4 * threads, 64, 4096);
+  ParallelFor(p, s.parts, work, [&](int, int task) { range(p, arena, s.Begin(task), s.End(task)); });
+}
+
+}  // namespace
+
+void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena) { VaddParallel(p, arena, Vadd16); }
+void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena) { VaddParallel(p, arena, Vadd8); }
 
 }  // namespace kernels
 }  // namespace edgert

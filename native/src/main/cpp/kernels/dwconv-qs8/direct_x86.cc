@@ -15,6 +15,7 @@
 #include "kernels/dwconv-qs8/dwconv_qs8.h"
 #include "kernels/requant_x86.h"
 #include "pack/gemm_pack.h"
+#include "plan/parallel.h"
 
 namespace edgert {
 namespace kernels {
@@ -49,50 +50,54 @@ EDGERT_AVX512VNNI inline __m512i Widen16(__m256i v) {
   return U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v);
 }
 
+// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op.
 template <int MODE, bool U8>
-EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena) {
+EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
   const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
   const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
-  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
   const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
   const int8_t* tap[kMaxDwTaps + 1];
   int64_t off[kMaxDwTaps];
   for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
     for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
   }
-  for (int b = 0; b < p.batches; ++b) {
-    for (int oy = 0; oy < p.out_h; ++oy) {
-      for (int ox = 0; ox < p.out_w; ++ox) {
-        const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
-        tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
-        int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
-        for (int c0 = 0; c0 < c; c0 += 32) {
-          const int nv = std::min(32, c - c0);
-          const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
-          __m512i acc_lo = _mm512_loadu_si512(g.bias.data() + c0);
-          __m512i acc_hi = _mm512_loadu_si512(g.bias.data() + c0 + 16);
-          const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
+  const int32_t* bias = g.bias.data();
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / p.out_h, oy = row % p.out_h;
+    for (int ox = 0; ox < p.out_w; ++ox) {
+      const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
+      tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
+      int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+      for (int c0 = cb; c0 < ce; c0 += 32) {
+        const int nv = std::min(32, c - c0);
+        const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+        __m512i acc_lo = _mm512_loadu_si512(bias + c0);
+        __m512i acc_hi = _mm512_loadu_si512(bias + c0 + 16);
+        const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+        if (interior) {  // unswitched by hand: no null checks in the common case
           for (int q = 0; q < pairs; ++q) {
-            const int8_t* p0 = tap[2 * q];
-            const int8_t* p1 = tap[2 * q + 1];
-            __m512i x0, x1;
-            if (interior) {
-              x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0));
-              x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0));
-            } else {
-              x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
-              x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
-            }
+            const __m512i x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q] + c0));
+            const __m512i x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q + 1] + c0));
             acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
             acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
           }
-          const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
-          const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
-          _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
+        } else {
+          for (int q = 0; q < pairs; ++q) {
+            const int8_t* p0 = tap[2 * q];
+            const int8_t* p1 = tap[2 * q + 1];
+            const __m512i x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+            const __m512i x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+          }
         }
+        const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
+        const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
+        _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
       }
     }
   }
@@ -112,7 +117,7 @@ inline int64_t LoadBytes(const int8_t* src, int n) {
 }
 
 template <int MODE, bool U8, bool DM1>
-EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
+EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
@@ -128,73 +133,81 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena) {
   for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
     for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
   }
-  for (int b = 0; b < p.batches; ++b) {
-    for (int oy = 0; oy < p.out_h; ++oy) {
-      for (int ox = 0; ox < p.out_w; ++ox) {
-        TapPointers(p, input, b, oy, ox, off, tap);
-        int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
-        for (int c0 = 0; c0 < c; c0 += 8) {
-          const int nv = std::min(8, c - c0);
-          const int ci0 = DM1 ? c0 : c0 / dm;
-          const int nin = DM1 ? nv : (c0 + nv - 1) / dm - ci0 + 1;
-          const __m256i vperm = DM1 ? _mm256_setzero_si256() : Load(perm + c0);
-          __m256i acc = Load(g.bias.data() + c0);
-          for (int t = 0; t < taps; ++t) {
-            __m256i x = vizp;
-            if (tap[t] != nullptr) {
-              const int64_t bytes = LoadBytes(tap[t] + ci0, nin);
-              x = U8 ? _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(bytes)) : _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
-              if (!DM1) x = _mm256_permutevar8x32_epi32(x, vperm);
-            }
-            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, Load(w + static_cast<int64_t>(t) * g.npad + c0)));
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / p.out_h, oy = row % p.out_h;
+    for (int ox = 0; ox < p.out_w; ++ox) {
+      TapPointers(p, input, b, oy, ox, off, tap);
+      int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+      for (int c0 = cb; c0 < ce; c0 += 8) {
+        const int nv = std::min(8, c - c0);
+        const int ci0 = DM1 ? c0 : c0 / dm;
+        const int nin = DM1 ? nv : (c0 + nv - 1) / dm - ci0 + 1;
+        const __m256i vperm = DM1 ? _mm256_setzero_si256() : Load(perm + c0);
+        __m256i acc = Load(g.bias.data() + c0);
+        for (int t = 0; t < taps; ++t) {
+          __m256i x = vizp;
+          if (tap[t] != nullptr) {
+            const int64_t bytes = LoadBytes(tap[t] + ci0, nin);
+            x = U8 ? _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(bytes)) : _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
+            if (!DM1) x = _mm256_permutevar8x32_epi32(x, vperm);
           }
-          const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
-          const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-          const int64_t bytes = _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16));
-          memcpy(out + c0, &bytes, nv);
+          acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, Load(w + static_cast<int64_t>(t) * g.npad + c0)));
         }
+        const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
+        const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+        const int64_t bytes = _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16));
+        memcpy(out + c0, &bytes, nv);
       }
     }
   }
 }
 
+typedef void (*DwRowsFn)(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce);
+
+// Runs rows(p, arena, ...) over the op split into tasks of output rows and, when the rows are too few for every
+// thread (7 x 7 late layers), channel blocks of `block` channels. Each output is written by one task, computed as
+// in a single-threaded run.
+void DwParallel(const OpParams& p, uint8_t* arena, DwRowsFn rows_fn, int block) {
+  const int rows = p.batches * p.out_h, c = p.out_c;
+  const int nblocks = (c + block - 1) / block;
+  const int64_t work = static_cast<int64_t>(rows) * p.out_w * c * p.k_h * p.k_w;
+  const int threads = UsableThreads(p, work);
+  const Split rs = threads == 1 ? SplitRange(rows, 1, 1, rows) : SplitRange(rows, 4 * threads, 1, 1);
+  const Split cs = rs.parts >= 4 * threads ? SplitRange(nblocks, 1, 1, nblocks)
+                                           : SplitRange(nblocks, (4 * threads + rs.parts - 1) / rs.parts, 1, 1);
+  ParallelFor(p, rs.parts * cs.parts, work, [&](int, int task) {
+    const int rt = task / cs.parts, ct = task % cs.parts;
+    rows_fn(p, arena, static_cast<int>(rs.Begin(rt)), static_cast<int>(rs.End(rt)), static_cast<int>(cs.Begin(ct)) * block,
+            std::min(c, static_cast<int>(cs.End(ct)) * block));
+  });
+}
+
 template <bool U8>
-EDGERT_AVX512VNNI void Dw32Mode(const OpParams& p, uint8_t* arena) {
-  if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw32<EDGERT_REQUANT_FP32, U8>(p, arena);
-  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw32<EDGERT_REQUANT_GEMMLOWP_UP, U8>(p, arena);
-  } else {
-    Dw32<EDGERT_REQUANT_GEMMLOWP, U8>(p, arena);
-  }
+void Dw32Mode(const OpParams& p, uint8_t* arena) {
+  const DwRowsFn fn = p.requant == EDGERT_REQUANT_FP32        ? Dw32<EDGERT_REQUANT_FP32, U8>
+                      : p.requant == EDGERT_REQUANT_GEMMLOWP_UP ? Dw32<EDGERT_REQUANT_GEMMLOWP_UP, U8>
+                                                                : Dw32<EDGERT_REQUANT_GEMMLOWP, U8>;
+  DwParallel(p, arena, fn, 32);
 }
 
 template <bool U8, bool DM1>
-EDGERT_AVX2 void Dw8Mode(const OpParams& p, uint8_t* arena) {
-  if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw8<EDGERT_REQUANT_FP32, U8, DM1>(p, arena);
-  } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw8<EDGERT_REQUANT_GEMMLOWP_UP, U8, DM1>(p, arena);
-  } else {
-    Dw8<EDGERT_REQUANT_GEMMLOWP, U8, DM1>(p, arena);
-  }
+DwRowsFn Dw8Fn(int mode) {
+  return mode == EDGERT_REQUANT_FP32 ? Dw8<EDGERT_REQUANT_FP32, U8, DM1>
+         : mode == EDGERT_REQUANT_GEMMLOWP_UP ? Dw8<EDGERT_REQUANT_GEMMLOWP_UP, U8, DM1>
+                                              : Dw8<EDGERT_REQUANT_GEMMLOWP, U8, DM1>;
 }
 
 template <bool U8>
-EDGERT_AVX2 void Dw8Any(const OpParams& p, uint8_t* arena) {
-  if (p.depth_multiplier == 1) {
-    Dw8Mode<U8, true>(p, arena);
-  } else {
-    Dw8Mode<U8, false>(p, arena);
-  }
+void Dw8Any(const OpParams& p, uint8_t* arena) {
+  DwParallel(p, arena, p.depth_multiplier == 1 ? Dw8Fn<U8, true>(p.requant) : Dw8Fn<U8, false>(p.requant), 8);
 }
 
 }  // namespace
 
-EDGERT_AVX512VNNI void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<false>(p, arena); }
-EDGERT_AVX2 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<false>(p, arena); }
-EDGERT_AVX512VNNI void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<true>(p, arena); }
-EDGERT_AVX2 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<true>(p, arena); }
+void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<false>(p, arena); }
+void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<false>(p, arena); }
+void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<true>(p, arena); }
+void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<true>(p, arena); }
 
 }  // namespace kernels
 }  // namespace edgert

@@ -81,6 +81,14 @@ public final class NativePlan {
 
     public static native int edgert_plan_prepare(@Cast("edgert_plan*") Handle plan);
 
+    /** Threads per inference, 1..{@link #MAX_THREADS}: persistent workers, started here, reused by every run. */
+    public static native int edgert_plan_set_threads(@Cast("edgert_plan*") Handle plan, int threads);
+
+    public static native int edgert_plan_threads(@Cast("const edgert_plan*") Handle plan);
+
+    /** The most threads {@link #edgert_plan_set_threads} accepts. */
+    public static final int MAX_THREADS = 64;
+
     public static native int edgert_plan_run(@Cast("edgert_plan*") Handle plan, Pointer arena,
                                              @Cast("int64_t*") LongPointer opTimesNs);
 

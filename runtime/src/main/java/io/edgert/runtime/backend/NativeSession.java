@@ -109,6 +109,11 @@ final class NativeSession implements BackendSession {
                     + "-byte activation arena, over the " + budget + "-byte budget of device profile '"
                     + profile.id() + "' (choices.arena_budget_bytes)");
         }
+        int threads = options.threads();
+        if (threads < 1 || threads > NativePlan.MAX_THREADS) {
+            throw new EdgertException("backend 'native' runs 1 to " + NativePlan.MAX_THREADS + " threads, got "
+                    + threads);
+        }
         NativePlan.Handle h = NativePlan.edgert_plan_create(requantMode(options));
         if (h == null || h.isNull()) {
             throw new EdgertException("native backend: could not create a plan");
@@ -117,6 +122,9 @@ final class NativeSession implements BackendSession {
         try {
             int[] ids = declareTensors(h, mem, alive);
             declareOps(h, ids);
+            if (threads > 1 && NativePlan.edgert_plan_set_threads(h, threads) != 0) {
+                throw new EdgertException("backend 'native': " + NativePlan.edgert_plan_error(h).getString());
+            }
             if (NativePlan.edgert_plan_prepare(h) != 0) {
                 throw new UnsupportedOpException("native", "backend 'native' cannot run " + model.source() + ": "
                         + NativePlan.edgert_plan_error(h).getString());

@@ -51,9 +51,11 @@ class NativeRealModelParityTest {
         Path path = SharedFiles.model(relative);
         try (Model model = Model.load(path); Model oracle = tfliteLoadable(model)) {
             ParityStats vsRef = new ParityStats();
+            ParityStats twoThreadsVsRef = new ParityStats();
             ParityStats vsXnn = new ParityStats();
             ParityStats fp32VsXnn = new ParityStats();
             try (Session nat = model.newSession(Session.Options.defaults().backend("native"));
+                 Session nat2 = model.newSession(Session.Options.defaults().backend("native").threads(2));
                  Session natFp32 = model.newSession(Session.Options.defaults().backend("native").rounding("fp32"));
                  Session ref = oracle.newSession(Session.Options.defaults().backend("tflite-ref"));
                  Session xnn = oracle.newSession(Session.Options.defaults().backend("tflite"))) {
@@ -61,11 +63,12 @@ class NativeRealModelParityTest {
                     for (int i = 0; i < nat.inputCount(); i++) {
                         byte[] data = new byte[nat.input(i).byteSize()];
                         new Random(1000L * seed + i).nextBytes(data);
-                        for (Session s : new Session[] {nat, natFp32, ref, xnn}) {
+                        for (Session s : new Session[] {nat, nat2, natFp32, ref, xnn}) {
                             s.input(i).putBytes(data);
                         }
                     }
                     nat.run();
+                    nat2.run();
                     natFp32.run();
                     ref.run();
                     xnn.run();
@@ -73,14 +76,17 @@ class NativeRealModelParityTest {
                         DataType t = nat.output(o).dataType();
                         byte[] n = nat.output(o).getBytes();
                         vsRef.add(t, ref.output(o).getBytes(), n);
+                        twoThreadsVsRef.add(t, ref.output(o).getBytes(), nat2.output(o).getBytes());
                         vsXnn.add(t, xnn.output(o).getBytes(), n);
                         fp32VsXnn.add(t, xnn.output(o).getBytes(), natFp32.output(o).getBytes());
                     }
                 }
             }
-            System.out.printf("%-45s native vs tflite-ref: %s | native vs tflite: %s | native(fp32) vs tflite: %s%n",
-                    relative, vsRef, vsXnn, fp32VsXnn);
+            System.out.printf("%-45s native vs tflite-ref: %s (2 threads: %s) | native vs tflite: %s | native(fp32) vs "
+                    + "tflite: %s%n", relative, vsRef, twoThreadsVsRef, vsXnn, fp32VsXnn);
             assertEquals(0, vsRef.mismatches(), relative + ": native must be bit-exact with tflite-ref: " + vsRef);
+            assertEquals(0, twoThreadsVsRef.mismatches(),
+                    relative + ": native with 2 threads must be bit-exact with tflite-ref: " + twoThreadsVsRef);
         }
     }
 

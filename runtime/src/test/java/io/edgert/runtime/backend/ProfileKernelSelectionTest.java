@@ -122,7 +122,7 @@ class ProfileKernelSelectionTest {
             KernelChoice conv = plan.choices().get(0);
             assertEquals("CONV_2D", conv.opType());
             assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", conv.requested());
-            assertEquals("profile x86_64-avx512vnni, choice 1 of 6", conv.reason());
+            assertEquals("profile x86_64-avx512vnni, choice 1 of 7", conv.reason());
             assertEquals(List.of(), conv.skipped());
             assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", plan.kernels().get(0));
             assertEquals("dwconv_qs8_direct_32c2_avx512vnni", plan.kernels().get(1));

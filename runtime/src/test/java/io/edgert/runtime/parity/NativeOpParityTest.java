@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * double rounding, int8 CONV_2D / FULLY_CONNECTED with ties-upward second rounding) must be bit-exact with
  * {@code tflite-ref} (TFLite's builtin kernels); its mismatch rate and maximum difference against
  * {@code tflite} (XNNPACK, fp32 rounding) are printed, and so are those of the native fp32-rounding mode.
+ * Every case also runs natively with 2 threads (runtime's surefire sets {@code EDGERT_PARALLEL_MIN_WORK=0}, so even
+ * these small ops are split across both) and must be bit-exact too.
  * {@code -Dedgert.parity.cases=N} changes the number of cases per op (default 200).
  */
 class NativeOpParityTest {
@@ -44,6 +46,7 @@ class NativeOpParityTest {
     private static void runFamily(String name, OpCases.Generator gen) throws Exception {
         Assumptions.assumeTrue(NativeBackend.ensureLoadedForTests(), "native library unavailable");
         Stats vsRef = new Stats();
+        Stats twoThreadsVsRef = new Stats();
         Stats vsXnn = new Stats();
         Stats fp32VsXnn = new Stats();
         int refused = 0;
@@ -61,19 +64,22 @@ class NativeOpParityTest {
                 }
                 try (ref;
                      Session nat = model.newSession(Session.Options.defaults().backend("native"));
+                     Session nat2 = model.newSession(Session.Options.defaults().backend("native").threads(2));
                      Session natFp32 = model.newSession(Session.Options.defaults().backend("native").rounding("fp32"));
                      Session xnn = model.newSession(Session.Options.defaults().backend("tflite"))) {
                     Random data = new Random(seed ^ 0x5DEECE66DL);
                     for (int in = 0; in < ref.inputCount(); in++) {
-                        fill(data, ref.input(in), nat.input(in), natFp32.input(in), xnn.input(in));
+                        fill(data, ref.input(in), nat.input(in), nat2.input(in), natFp32.input(in), xnn.input(in));
                     }
                     ref.run();
                     nat.run();
+                    nat2.run();
                     natFp32.run();
                     xnn.run();
                     for (int o = 0; o < ref.outputCount(); o++) {
                         long before = vsRef.mismatches;
                         vsRef.add(ref.output(o), nat.output(o));
+                        twoThreadsVsRef.add(ref.output(o), nat2.output(o));
                         vsXnn.add(xnn.output(o), nat.output(o));
                         fp32VsXnn.add(xnn.output(o), natFp32.output(o));
                         if (vsRef.mismatches > before && failures.size() < 5) {
@@ -87,12 +93,15 @@ class NativeOpParityTest {
                 }
             }
         }
-        System.out.printf("parity %-18s cases %d (TFLite refused %d) | native vs tflite-ref: %s | native vs tflite: %s"
-                + " | native(fp32) vs tflite: %s%n", name, CASES - refused, refused, vsRef, vsXnn, fp32VsXnn);
+        System.out.printf("parity %-18s cases %d (TFLite refused %d) | native vs tflite-ref: %s (2 threads: %s) | native"
+                + " vs tflite: %s | native(fp32) vs tflite: %s%n", name, CASES - refused, refused, vsRef, twoThreadsVsRef,
+                vsXnn, fp32VsXnn);
         assertTrue(refused <= CASES / 4, name + ": TFLite refused " + refused + " of " + CASES
                 + " generated cases; the generator needs fixing");
         assertEquals(0, vsRef.mismatches, name + " must be bit-exact with tflite-ref: " + vsRef + "\n"
                 + String.join("\n", failures));
+        assertEquals(0, twoThreadsVsRef.mismatches, name + " with 2 threads must be bit-exact with tflite-ref: "
+                + twoThreadsVsRef);
     }
 
     private static void fill(Random r, Tensor... targets) {

@@ -1,0 +1,166 @@
+// The one driver of the GEMM variants (CONV_2D via im2col rows, FULLY_CONNECTED): requant-mode dispatch, M-tile
+// dispatch, row building into per-worker scratch and the split of the output into parallel tasks. A variant only
+// supplies a microkernel description K (the ISA files in this folder):
+//
+//   struct K {
+//     typedef ... A;            // element of A rows in scratch (uint8_t, int16_t)
+//     typedef ... C;            // output element (int8_t, uint8_t)
+//     static constexpr int kMr, kNr, kWBytes;  // rows / channels per tile, bytes per packed weight
+//     static constexpr bool kRowSums;          // Tile needs each row's sum of A (rowsum[r], via RowSum)
+//     template <int MR, int MODE> static void Tile(const A* a, int kpad, const void* w, const PackedGemm& g,
+//                                                 int n0, int nvalid, const OpParams& p, C* c, int64_t c_stride,
+//                                                 const int32_t* rowsum);
+//     static void Copy(A* dst, const int8_t* src, int n, const OpParams& p);  // n input values -> A
+//     static void Fill(A* dst, int n, const OpParams& p);                     // n padded taps
+//     // rows spans of span input values, src_stride apart, into dst back to back (an interior im2col row)
+//     static void CopyWindow(A* dst, const int8_t* src, int rows, int span, int64_t src_stride, const OpParams& p);
+//   };
+//
+// Tile, Copy and Fill carry the ISA's target attribute; this driver is plain C++ and only calls them (the
+// per-tile call is amortized over MR x NR x K multiply-adds).
+//
+// Parallel split: rows in tasks of whole MR tiles; when the rows are too few for every thread (small late
+// layers, FULLY_CONNECTED with batch 1) also the output channels in blocks of NR. Every output element is computed
+// by exactly one task, in the same order whatever the split, so results do not depend on the thread count.
+#ifndef EDGERT_KERNELS_GEMM_QS8_GEMM_DRIVER_H_
+#define EDGERT_KERNELS_GEMM_QS8_GEMM_DRIVER_H_
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "edgert/plan.h"
+#include "pack/gemm_pack.h"
+#include "plan/parallel.h"
+
+namespace edgert {
+namespace kernels {
+
+constexpr int kMaxRowsPerChunk = 64;  // PackedGemm::rows_per_chunk is at most this (pack/gemm_pack.cc)
+
+template <class K>
+struct GemmDriver {
+  typedef typename K::A A;
+  typedef typename K::C C;
+  typedef void (*TileFn)(const A* a, int kpad, const void* w, const PackedGemm& g, int n0, int nvalid,
+                         const OpParams& p, C* c, int64_t c_stride, const int32_t* rowsum);
+
+  // Tiles[MODE index][mr - 1].
+  template <int MODE, size_t... I>
+  static constexpr std::array<TileFn, sizeof...(I)> MakeTiles(std::index_sequence<I...>) {
+    return {{&K::template Tile<static_cast<int>(I) + 1, MODE>...}};
+  }
+  static const TileFn* TilesFor(int mode) {
+    static constexpr std::array<TileFn, K::kMr> kGemmlowp =
+        MakeTiles<EDGERT_REQUANT_GEMMLOWP>(std::make_index_sequence<K::kMr>());
+    static constexpr std::array<TileFn, K::kMr> kUp =
+        MakeTiles<EDGERT_REQUANT_GEMMLOWP_UP>(std::make_index_sequence<K::kMr>());
+    static constexpr std::array<TileFn, K::kMr> kFp32 =
+        MakeTiles<EDGERT_REQUANT_FP32>(std::make_index_sequence<K::kMr>());
+    return mode == EDGERT_REQUANT_FP32 ? kFp32.data() : mode == EDGERT_REQUANT_GEMMLOWP_UP ? kUp.data()
+                                                                                          : kGemmlowp.data();
+  }
+
+  // Rows [m0, m0 + rows) of A are in a; channel blocks [nb0, nb1) of C.
+  static void Block(const OpParams& p, const TileFn* tiles, const A* a, const int32_t* rowsum, int m0, int rows,
+                    int nb0, int nb1, C* output) {
+    const PackedGemm& g = p.gemm;
+    const uint8_t* w = g.w.data();
+    const int64_t wblock = static_cast<int64_t>(g.kpad) * K::kNr * K::kWBytes;
+    for (int m = 0; m < rows; m += K::kMr) {
+      const int mr = std::min(K::kMr, rows - m);
+      const TileFn tile = tiles[mr - 1];
+      const A* am = a + static_cast<int64_t>(m) * g.kpad;
+      C* cm = output + static_cast<int64_t>(m0 + m) * g.n;
+      for (int nb = nb0; nb < nb1; ++nb) {
+        const int n0 = nb * K::kNr;
+        tile(am, g.kpad, w + nb * wblock, g, n0, std::min(K::kNr, g.n - n0), p, cm + n0, g.n, rowsum + m);
+      }
+    }
+  }
+
+  template <bool kConv>
+  static void Run(const OpParams& p, uint8_t* arena) {
+    const PackedGemm& g = p.gemm;
+    const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+    C* output = TensorData<C>(p.out[0], arena);
+    const TileFn* tiles = TilesFor(p.requant);
+    const int nblocks = (g.n + K::kNr - 1) / K::kNr;
+    const int64_t work = static_cast<int64_t>(g.m) * g.n * g.k;
+    const int threads = UsableThreads(p, work);
+    // Rows: up to 4 tasks per thread, whole tiles; channels: enough blocks for 2 tasks per thread overall.
+    const Split rows = threads == 1 ? SplitRange(g.m, 1, 1, g.m) : SplitRange(g.m, 4 * threads, K::kMr, K::kMr);
+    const Split chans = rows.parts >= 2 * threads
+                            ? SplitRange(nblocks, 1, 1, nblocks)
+                            : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1);
+    ParallelFor(p, rows.parts * chans.parts, work, [&](int worker, int task) {
+      const int rt = task / chans.parts, ct = task % chans.parts;
+      const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
+      A* a = reinterpret_cast<A*>(WorkerScratch(p, worker));
+      int32_t rowsum[kMaxRowsPerChunk];  // K::kRowSums: each built row's sum of A
+      for (int64_t m0 = rows.Begin(rt); m0 < rows.End(rt); m0 += g.rows_per_chunk) {
+        const int r = static_cast<int>(std::min<int64_t>(g.rows_per_chunk, rows.End(rt) - m0));
+        if (kConv) {
+          ConvRows(p, input, static_cast<int>(m0), r, a);
+        } else {
+          BuildFcRows<A>(p, input, static_cast<int>(m0), r, a, Copier{p});
+        }
+        if (K::kRowSums) {
+          for (int i = 0; i < r; ++i) rowsum[i] = K::RowSum(a + static_cast<int64_t>(i) * g.kpad, g.kpad);
+        }
+        Block(p, tiles, a, rowsum, static_cast<int>(m0), r, nb0, nb1, output);
+      }
+    });
+  }
+
+  // BuildConvRows (pack/gemm_pack.h) with one call per output pixel whose window lies inside the input (no
+  // padding, no horizontal dilation): K::CopyWindow copies its k_h spans of k_w * in_c values.
+  static void ConvRows(const OpParams& p, const int8_t* input, int m0, int rows, A* dst) {
+    const PackedGemm& g = p.gemm;
+    const int plane = p.out_h * p.out_w, span = p.k_w * p.in_c;
+    const int64_t row_stride = static_cast<int64_t>(p.dil_h) * p.in_w * p.in_c;
+    const int y_last = (p.k_h - 1) * p.dil_h;
+    for (int r = 0; r < rows; ++r) {
+      const int m = m0 + r;
+      const int b = m / plane, oy = (m % plane) / p.out_w, ox = m % p.out_w;
+      const int y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
+      if (p.dil_w == 1 && y0 >= 0 && x0 >= 0 && y0 + y_last < p.in_h && x0 + p.k_w <= p.in_w) {
+        A* row = dst + static_cast<int64_t>(r) * g.kpad;
+        K::CopyWindow(row, input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c, p.k_h, span,
+                      row_stride, p);
+        for (int k = g.k; k < g.kpad; ++k) row[k] = A(0);
+      } else if (p.dil_w == 1) {  // edge pixel: per filter row, padding left, one span inside, padding right
+        A* row = dst + static_cast<int64_t>(r) * g.kpad;
+        const int fx_lo = std::max(0, -x0), fx_hi = std::min(p.k_w, p.in_w - x0);
+        for (int fy = 0; fy < p.k_h; ++fy, row += span) {
+          const int iy = y0 + fy * p.dil_h;
+          if (iy < 0 || iy >= p.in_h || fx_lo >= fx_hi) {
+            K::Fill(row, span, p);
+            continue;
+          }
+          if (fx_lo > 0) K::Fill(row, fx_lo * p.in_c, p);
+          K::Copy(row + fx_lo * p.in_c, input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + x0 + fx_lo) * p.in_c,
+                  (fx_hi - fx_lo) * p.in_c, p);
+          if (fx_hi < p.k_w) K::Fill(row + fx_hi * p.in_c, (p.k_w - fx_hi) * p.in_c, p);
+        }
+        for (int k = g.k; k < g.kpad; ++k) *row++ = A(0);  // row is at K after the k_h spans
+      } else {
+        BuildConvRows<A>(p, input, m, 1, dst + static_cast<int64_t>(r) * g.kpad, Copier{p}, Filler{p});
+      }
+    }
+  }
+
+  struct Copier {
+    const OpParams& p;
+    void operator()(A* dst, const int8_t* src, int n) const { K::Copy(dst, src, n, p); }
+  };
+  struct Filler {
+    const OpParams& p;
+    void operator()(A* dst, int n) const { K::Fill(dst, n, p); }
+  };
+};
+
+}  // namespace kernels
+}  // namespace edgert
+
+#endif  // EDGERT_KERNELS_GEMM_QS8_GEMM_DRIVER_H_
