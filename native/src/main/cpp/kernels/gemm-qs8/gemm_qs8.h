@@ -27,6 +27,18 @@ void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_i16c2x16(OpParams& p);
 void pack_gemm_qu8_fc_i16c2x16(OpParams& p);
 
+// arm64 (aarch64 builds only): layouts kGemmArmC4 / kGemmArmC8 of pack/gemm_pack_arm.h.
+void conv2d_qs8_gemm_4x8c4_neon(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c4_neon(const OpParams& p, uint8_t* arena);
+void conv2d_qs8_gemm_4x8c4_neondot(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c4_neondot(const OpParams& p, uint8_t* arena);
+void conv2d_qs8_gemm_4x8c8_neoni8mm(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c8_neoni8mm(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_armc4(OpParams& p);
+void pack_gemm_qs8_fc_armc4(OpParams& p);
+void pack_gemm_qs8_conv_armc8(OpParams& p);
+void pack_gemm_qs8_fc_armc8(OpParams& p);
+
 }  // namespace kernels
 }  // namespace edgert
 
