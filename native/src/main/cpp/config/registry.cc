@@ -59,6 +59,9 @@ const KernelVariant kVariants[] = {
      kernels::conv2d_qu8_gemm_8x16c2_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2x16},
     {"conv2d_qu8_gemm_4x8c2_avx2", kConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_4x8c2_avx2, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2},
+#elif defined(__aarch64__)
+    {"conv2d_qu8_gemm_4x8_neon", kConv2d, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::conv2d_qu8_gemm_4x8_neon, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_armi16},
 #endif
     REF_CONV("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
 #if defined(__x86_64__)
@@ -68,7 +71,7 @@ const KernelVariant kVariants[] = {
      kernels::dwconv_qs8_direct_8c_avx2, DwAnyDmApplies, PackDw},
 #elif defined(__aarch64__)
     {"dwconv_qs8_direct_16c_neon", kDepthwiseConv2d, S8, S8, "neon", kCpuNeon, kGemmSimdRequantModes,
-     kernels::dwconv_qs8_direct_16c_neon, DwApplies, PackDwArm},
+     kernels::dwconv_qs8_direct_16c_neon, DwAnyDmApplies, PackDwArm},
 #endif
     REF_CONV("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
 #if defined(__x86_64__)
@@ -78,7 +81,7 @@ const KernelVariant kVariants[] = {
      kernels::dwconv_qu8_direct_8c_avx2, DwQu8AnyDmApplies, PackDwQu8},
 #elif defined(__aarch64__)
     {"dwconv_qu8_direct_16c_neon", kDepthwiseConv2d, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
-     kernels::dwconv_qu8_direct_16c_neon, DwQu8Applies, PackDwArmQu8},
+     kernels::dwconv_qu8_direct_16c_neon, DwQu8AnyDmApplies, PackDwArmQu8},
 #endif
     REF_CONV("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
 #if defined(__x86_64__)
@@ -100,6 +103,9 @@ const KernelVariant kVariants[] = {
      kernels::fc_qu8_gemm_8x16c2_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2x16},
     {"fc_qu8_gemm_4x8c2_avx2", kFullyConnected, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_4x8c2_avx2, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2},
+#elif defined(__aarch64__)
+    {"fc_qu8_gemm_4x8_neon", kFullyConnected, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::fc_qu8_gemm_4x8_neon, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_armi16},
 #endif
     REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
 #if defined(__x86_64__)

@@ -1,6 +1,7 @@
-// qs8 / qu8 DEPTHWISE_CONV_2D, direct, depth multiplier 1, any kernel (up to kMaxDwTaps taps), stride, dilation
+// qs8 / qu8 DEPTHWISE_CONV_2D, direct, any depth multiplier, any kernel (up to kMaxDwTaps taps), stride, dilation
 // and padding, baseline ARMv8-A NEON: per output pixel, 16 channels at a time, each tap's 16 input bytes widened to
-// int16 (sign- or zero-extended) and multiplied into int32 by SMLAL / SMLAL2 with the int16 weights of PackDwArm /
+// int16 (sign- or zero-extended; depth multiplier > 1: gathered
+// to the output lanes by TBL) and multiplied into int32 by SMLAL / SMLAL2 with the int16 weights of PackDwArm /
 // PackDwArmQu8 (pack/gemm_pack_arm.h: qs8 w, or qu8 w - filter_zp; |x * w| <= 255 * 255: exact). Padded taps read
 // x = in_zp, which the bias correction cancels. Requantization: kernels/requant_neon.h (GEMMLOWP, GEMMLOWP_UP,
 // FP32), bit-exact with ref/conv.cc.
@@ -49,13 +50,16 @@ inline void Widen(int8x16_t v, int16x8_t* lo, int16x8_t* hi) {
   }
 }
 
-template <int MODE, bool U8>
+// DM1: depth multiplier 1 (output channel = input channel). Otherwise output channel oc reads input channel
+// oc / dm: the block's input bytes from c0 / dm on are loaded once per tap and TBL gathers them to the 16 output
+// lanes with the table PackDwArm stored in g.scratch (oc / dm - c0 / dm, at most 15).
+template <int MODE, bool U8, bool DM1>
 void Dw16(const OpParams& p, uint8_t* arena) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
   const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
-  const int taps = g.k, c = g.n, npad = g.npad;
+  const int taps = g.k, c = g.n, npad = g.npad, dm = p.depth_multiplier, in_c = p.in_c;
   const int32x4_t zp = vdupq_n_s32(p.out_zp), mn = vdupq_n_s32(p.act_min), mx = vdupq_n_s32(p.act_max);
   const int16x8_t vizp = vdupq_n_s16(static_cast<int16_t>(p.in_zp));
   const int8_t* tap[kMaxDwTaps];
@@ -70,6 +74,9 @@ void Dw16(const OpParams& p, uint8_t* arena) {
         int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
         for (int c0 = 0; c0 < c; c0 += 16) {
           const int nv = std::min(16, c - c0);
+          const int ic0 = DM1 ? c0 : c0 / dm;
+          const int nin = DM1 ? nv : std::min(16, in_c - ic0);  // input bytes the block may read
+          const uint8x16_t gather = DM1 ? vdupq_n_u8(0) : vld1q_u8(g.scratch.data() + c0);
           int32x4_t acc0 = vld1q_s32(g.bias.data() + c0), acc1 = vld1q_s32(g.bias.data() + c0 + 4);
           int32x4_t acc2 = vld1q_s32(g.bias.data() + c0 + 8), acc3 = vld1q_s32(g.bias.data() + c0 + 12);
           const int16_t* wt = w + c0;
@@ -77,13 +84,14 @@ void Dw16(const OpParams& p, uint8_t* arena) {
             int16x8_t xl = vizp, xh = vizp;
             if (tap[t] != nullptr) {
               int8x16_t v;
-              if (nv == 16) {
-                v = vld1q_s8(tap[t] + c0);
+              if (nin == 16) {
+                v = vld1q_s8(tap[t] + ic0);
               } else {
                 int8_t tmp[16] = {0};
-                memcpy(tmp, tap[t] + c0, nv);
+                memcpy(tmp, tap[t] + ic0, nin);
                 v = vld1q_s8(tmp);
               }
+              if (!DM1) v = vqtbl1q_s8(v, gather);
               Widen<U8>(v, &xl, &xh);
             }
             const int16x8_t wl = vld1q_s16(wt), wh = vld1q_s16(wt + 8);
@@ -106,14 +114,23 @@ void Dw16(const OpParams& p, uint8_t* arena) {
   }
 }
 
+template <int MODE, bool U8>
+void DwDm(const OpParams& p, uint8_t* arena) {
+  if (p.depth_multiplier == 1) {
+    Dw16<MODE, U8, true>(p, arena);
+  } else {
+    Dw16<MODE, U8, false>(p, arena);
+  }
+}
+
 template <bool U8>
 void DwMode(const OpParams& p, uint8_t* arena) {
   if (p.requant == EDGERT_REQUANT_FP32) {
-    Dw16<EDGERT_REQUANT_FP32, U8>(p, arena);
+    DwDm<EDGERT_REQUANT_FP32, U8>(p, arena);
   } else if (p.requant == EDGERT_REQUANT_GEMMLOWP_UP) {
-    Dw16<EDGERT_REQUANT_GEMMLOWP_UP, U8>(p, arena);
+    DwDm<EDGERT_REQUANT_GEMMLOWP_UP, U8>(p, arena);
   } else {
-    Dw16<EDGERT_REQUANT_GEMMLOWP, U8>(p, arena);
+    DwDm<EDGERT_REQUANT_GEMMLOWP, U8>(p, arena);
   }
 }
 

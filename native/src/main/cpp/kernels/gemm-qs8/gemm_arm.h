@@ -17,7 +17,7 @@ namespace edgert {
 namespace kernels {
 
 struct ArmTile {
-  const int8_t* a[4];  // the 4 rows of A (kpad bytes each)
+  const int8_t* a[4];  // the 4 rows of A (kpad elements each)
   int kpad;
   const int8_t* w;     // this 8-channel block of packed weights
   int n0, nvalid, mr;  // first channel, valid channels (1..8), valid rows (1..4)
@@ -38,7 +38,9 @@ static inline void FinishArmTile(const OpParams& p, const ArmTile& t, const int3
   }
 }
 
-inline void GemmArm(const OpParams& p, const int8_t* a, int64_t lda, int rows, int8_t* c, ArmTileFn tile) {
+// lda: bytes between rows of A; elem: bytes per A / W element (1: int8 layouts, 2: the qu8 int16 layout).
+inline void GemmArm(const OpParams& p, const int8_t* a, int64_t lda, int rows, int8_t* c, ArmTileFn tile,
+                    int elem = 1) {
   const PackedGemm& g = p.gemm;
   const int8_t* w = reinterpret_cast<const int8_t*>(g.w.data());
   ArmTile t;
@@ -48,7 +50,7 @@ inline void GemmArm(const OpParams& p, const int8_t* a, int64_t lda, int rows, i
     t.mr = std::min(4, rows - m);
     for (int r = 0; r < 4; ++r) t.a[r] = a + std::min(m + r, rows - 1) * lda;
     for (int n0 = 0; n0 < g.n; n0 += 8) {
-      t.w = w + static_cast<int64_t>(n0 / 8) * g.kpad * 8;
+      t.w = w + static_cast<int64_t>(n0 / 8) * g.kpad * 8 * elem;
       t.n0 = n0;
       t.nvalid = std::min(8, g.n - n0);
       t.c = c + static_cast<int64_t>(m) * g.n + n0;

@@ -38,6 +38,10 @@ void pack_gemm_qs8_conv_armc4(OpParams& p);
 void pack_gemm_qs8_fc_armc4(OpParams& p);
 void pack_gemm_qs8_conv_armc8(OpParams& p);
 void pack_gemm_qs8_fc_armc8(OpParams& p);
+void conv2d_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena);
+void fc_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena);
+void pack_gemm_qu8_conv_armi16(OpParams& p);
+void pack_gemm_qu8_fc_armi16(OpParams& p);
 
 }  // namespace kernels
 }  // namespace edgert
