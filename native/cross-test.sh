@@ -29,7 +29,12 @@ for tool in "${CROSS}g++" "${CROSS}ar" "$QEMU"; do
 done
 
 echo "== cross-build (arm64) into $BUILD"
-make -C "$here" -j"$JOBS" lib tests BUILD="$BUILD" CXX="${CROSS}g++" AR="${CROSS}ar" >/dev/null
+mkdir -p "$BUILD"
+if ! make -C "$here" -j"$JOBS" lib tests BUILD="$BUILD" CXX="${CROSS}g++" AR="${CROSS}ar" >"$BUILD/cross-build.log" 2>&1; then
+  tail -50 "$BUILD/cross-build.log"
+  echo "cross-test: cross-build FAILED (log: $BUILD/cross-build.log)"
+  exit 1
+fi
 
 status=0
 for cpu in "${cpus[@]}"; do
