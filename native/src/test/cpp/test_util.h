@@ -27,13 +27,32 @@ inline int& TestThreads() {
   return threads;
 }
 
-// Runs body() once on one thread, then again with 2 and 3 threads and no work threshold, so that every op of
-// every case is split into tasks (3: uneven splits). The testers compare each run with the oracle, so the
-// threaded outputs are bit-identical to the single-threaded ones.
+// Thread counts ForThreadCounts runs: EDGERT_TEST_THREADS (comma-separated, e.g. "1" or "1,2"), default 1,2,3.
+// native/cross-test.sh narrows it under qemu, where emulated spinning workers make every threaded run slow.
+inline std::vector<int> ThreadCountsUnderTest() {
+  std::vector<int> counts;
+  const char* env = getenv("EDGERT_TEST_THREADS");
+  for (const char* s = env; s != nullptr && *s != '\0';) {
+    char* end = nullptr;
+    const long n = strtol(s, &end, 10);
+    if (end == s || n < 1 || n > 64) {
+      fprintf(stderr, "EDGERT_TEST_THREADS=%s: expected comma-separated counts in [1, 64]\n", env);
+      exit(2);
+    }
+    counts.push_back(static_cast<int>(n));
+    s = *end == ',' ? end + 1 : end;
+  }
+  if (counts.empty()) counts = {1, 2, 3};
+  return counts;
+}
+
+// Runs body() once per count of ThreadCountsUnderTest() (by default on one thread, then on 2 and 3 threads with no
+// work threshold, so that every op of every case is split into tasks; 3: uneven splits). The testers compare each run
+// with the oracle, so the threaded outputs are bit-identical to the single-threaded ones.
 template <typename Body>
 inline int ForThreadCounts(Body body) {
   int runs = 0;
-  for (int threads : {1, 2, 3}) {
+  for (int threads : ThreadCountsUnderTest()) {
     TestThreads() = threads;
     edgert::SetParallelMinWorkForTesting(threads == 1 ? -1 : 0);
     runs += body();

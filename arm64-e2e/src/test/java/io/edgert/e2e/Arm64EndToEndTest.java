@@ -59,19 +59,22 @@ class Arm64EndToEndTest {
 
     /** One qemu CPU model per kernel tier, with the EDGERT_ISA filter and the profile it must get. */
     enum Tier {
-        NEON("cortex-a72", "neon", "arm64-generic", Set.of("asimd"), Set.of("dotprod", "i8mm")),
-        DOTPROD("cortex-a76", "neon,neondot", "arm64-dotprod", Set.of("asimd", "dotprod"), Set.of("i8mm")),
-        I8MM("max", "", "arm64-i8mm", Set.of("asimd", "dotprod", "i8mm"), Set.of());
+        NEON("cortex-a72", "neon", "neon", "arm64-generic", Set.of("asimd"), Set.of("dotprod", "i8mm")),
+        DOTPROD("cortex-a76", "neon,neondot", "neondot", "arm64-dotprod", Set.of("asimd", "dotprod"), Set.of("i8mm")),
+        I8MM("max", "", "neoni8mm", "arm64-i8mm", Set.of("asimd", "dotprod", "i8mm"), Set.of());
 
         final String cpu;
         final String isa;
+        /** The tier's own ISA: some op of the suite must run on a kernel of it (else the tier tested nothing new). */
+        final String top;
         final String profile;
         final Set<String> features;
         final Set<String> absent;
 
-        Tier(String cpu, String isa, String profile, Set<String> features, Set<String> absent) {
+        Tier(String cpu, String isa, String top, String profile, Set<String> features, Set<String> absent) {
             this.cpu = cpu;
             this.isa = isa;
+            this.top = top;
             this.profile = profile;
             this.features = features;
             this.absent = absent;
@@ -162,6 +165,8 @@ class Arm64EndToEndTest {
             }
         }
         System.out.printf("arm64 -cpu %s kernels used: %s%n", tier.cpu, used);
+        assertTrue(used.stream().anyMatch(k -> k.endsWith("_" + tier.top)),
+                tier.cpu + " ran no " + tier.top + " kernel: " + used);
         if (!failures.isEmpty()) {
             fail(String.join("\n", failures));
         }
