@@ -50,7 +50,10 @@ EDGERT_AVX512VNNI inline __m512i Widen16(__m256i v) {
   return U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v);
 }
 
-// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op.
+// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op. Channel blocks
+// outermost, so that the block's requantization vectors (Requant512) and bias are loaded once per block, not per
+// pixel; interior pixels (every tap inside the input) read their taps at fixed offsets from one base pointer,
+// edge pixels go through TapPointers. The geometry is copied into locals: the int8 stores may alias p.
 template <int MODE, bool U8>
 EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
   const PackedGemm& g = p.gemm;
@@ -58,34 +61,51 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
   const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
   const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const int in_h = p.in_h, in_w = p.in_w, in_c = p.in_c, out_h = p.out_h, out_w = p.out_w;
+  const int stride_h = p.stride_h, stride_w = p.stride_w, pad_h = p.pad_h, pad_w = p.pad_w;
+  const int y_last = (p.k_h - 1) * p.dil_h, x_last = (p.k_w - 1) * p.dil_w;
   const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
   const int8_t* tap[kMaxDwTaps + 1];
-  int64_t off[kMaxDwTaps];
+  int64_t off[kMaxDwTaps + 1];
   for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
-    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * in_w + fx * p.dil_w) * in_c;
   }
-  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
+  off[taps] = off[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
+  // Output columns [ox_lo, ox_hi) have every tap inside the input horizontally (a contiguous range).
+  int ox_lo = out_w, ox_hi = 0;
+  for (int ox = 0; ox < out_w; ++ox) {
+    const int x0 = ox * stride_w - pad_w;
+    if (x0 >= 0 && x0 + x_last < in_w) {
+      ox_lo = std::min(ox_lo, ox);
+      ox_hi = ox + 1;
+    }
+  }
   const int32_t* bias = g.bias.data();
-  for (int row = row0; row < row1; ++row) {
-    const int b = row / p.out_h, oy = row % p.out_h;
-    for (int ox = 0; ox < p.out_w; ++ox) {
-      const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
-      tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
-      int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
-      for (int c0 = cb; c0 < ce; c0 += 32) {
-        const int nv = std::min(32, c - c0);
-        const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
-        __m512i acc_lo = _mm512_loadu_si512(bias + c0);
-        __m512i acc_hi = _mm512_loadu_si512(bias + c0 + 16);
-        const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
-        if (interior) {  // unswitched by hand: no null checks in the common case
+  for (int c0 = cb; c0 < ce; c0 += 32) {
+    const int nv = std::min(32, c - c0);
+    const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+    const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
+    const __m512i bias_lo = _mm512_loadu_si512(bias + c0), bias_hi = _mm512_loadu_si512(bias + c0 + 16);
+    const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+    for (int row = row0; row < row1; ++row) {
+      const int b = row / out_h, oy = row % out_h;
+      const int y0 = oy * stride_h - pad_h;
+      const bool row_inside = y0 >= 0 && y0 + y_last < in_h;
+      const int64_t in_row = (static_cast<int64_t>(b) * in_h + y0) * in_w;  // pixel index of (b, y0, 0)
+      int8_t* out = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c + c0;
+      for (int ox = 0; ox < out_w; ++ox, out += c) {
+        __m512i acc_lo = bias_lo, acc_hi = bias_hi;
+        if (row_inside && ox >= ox_lo && ox < ox_hi) {  // no null checks in the common case
+          const int8_t* base = input + (in_row + ox * stride_w - pad_w) * in_c + c0;
           for (int q = 0; q < pairs; ++q) {
-            const __m512i x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q] + c0));
-            const __m512i x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q + 1] + c0));
+            const __m512i x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q]));
+            const __m512i x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q + 1]));
             acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
             acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
           }
         } else {
+          TapPointers(p, input, b, oy, ox, off, tap);
+          tap[taps] = tap[taps - 1];
           for (int q = 0; q < pairs; ++q) {
             const int8_t* p0 = tap[2 * q];
             const int8_t* p1 = tap[2 * q + 1];
@@ -95,9 +115,7 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
             acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
           }
         }
-        const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
-        const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
-        _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
+        _mm256_mask_storeu_epi8(out, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
       }
     }
   }
