@@ -81,6 +81,7 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
     }
   }
   const int32_t* bias = g.bias.data();
+  const int group = g.dw_pixels;  // > 1: fewer than 32 channels (one block), stride_w 1 (PackDwC2)
   for (int c0 = cb; c0 < ce; c0 += 32) {
     const int nv = std::min(32, c - c0);
     const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
@@ -92,9 +93,23 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
       const int y0 = oy * stride_h - pad_h;
       const bool row_inside = y0 >= 0 && y0 + y_last < in_h;
       const int64_t in_row = (static_cast<int64_t>(b) * in_h + y0) * in_w;  // pixel index of (b, y0, 0)
-      int8_t* out = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c + c0;
-      for (int ox = 0; ox < out_w; ++ox, out += c) {
+      int8_t* const out_row = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c + c0;
+      for (int ox = 0; ox < out_w;) {
+        int8_t* out = out_row + static_cast<int64_t>(ox) * c;
         __m512i acc_lo = bias_lo, acc_hi = bias_hi;
+        if (group > 1 && row_inside && ox >= ox_lo && ox + group <= ox_hi) {  // group pixels, all 32 lanes
+          const int8_t* base = input + (in_row + ox - pad_w) * in_c;
+          for (int q = 0; q < pairs; ++q) {
+            const __m512i x0 = Widen16<U8>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + off[2 * q])));
+            const __m512i x1 = Widen16<U8>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + off[2 * q + 1])));
+            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+          }
+          _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
+                              _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
+          ox += group;
+          continue;
+        }
         if (row_inside && ox >= ox_lo && ox < ox_hi) {  // no null checks in the common case
           const int8_t* base = input + (in_row + ox * stride_w - pad_w) * in_c + c0;
           for (int q = 0; q < pairs; ++q) {
@@ -116,6 +131,7 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
           }
         }
         _mm256_mask_storeu_epi8(out, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
+        ++ox;
       }
     }
   }
