@@ -50,10 +50,33 @@ EDGERT_AVX512VNNI inline __m512i Widen16(__m256i v) {
   return U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v);
 }
 
-// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op. Channel blocks
-// outermost, so that the block's requantization vectors (Requant512) and bias are loaded once per block, not per
-// pixel; interior pixels (every tap inside the input) read their taps at fixed offsets from one base pointer,
-// edge pixels go through TapPointers. The geometry is copied into locals: the int8 stores may alias p.
+// One pixel's 32-channel block from c0: taps in pairs, acc += x0 * w0 + x1 * w1 (vpmaddwd); x at base + off[t]
+// (interior pixel: every tap inside) or, with kEdge, at tap[t] + c0, in_zp where tap[t] is null (padding).
+template <bool U8, bool kEdge>
+EDGERT_AVX512VNNI inline void DwBlock(const int8_t* base, const int64_t* off, const int8_t* const* tap, int c0,
+                                      __mmask32 mask, const int16_t* wb, int pairs, __m512i vizp, __m512i& acc_lo,
+                                      __m512i& acc_hi) {
+  for (int q = 0; q < pairs; ++q) {
+    __m512i x0, x1;
+    if (kEdge) {
+      const int8_t* p0 = tap[2 * q];
+      const int8_t* p1 = tap[2 * q + 1];
+      x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+      x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+    } else {
+      x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q]));
+      x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q + 1]));
+    }
+    acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+    acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+  }
+}
+
+// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op. Per output row:
+// the interior pixels (every tap inside the input) with channel blocks outermost, so that a block's
+// requantization vectors (Requant512) and bias are loaded once per row, taps read at fixed offsets from one base
+// pointer; then each edge pixel with its tap pointers computed once for all blocks. The geometry is copied into
+// locals: the int8 stores may alias p.
 template <int MODE, bool U8>
 EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
   const PackedGemm& g = p.gemm;
@@ -82,56 +105,53 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
   }
   const int32_t* bias = g.bias.data();
   const int group = g.dw_pixels;  // > 1: fewer than 32 channels (one block), stride_w 1 (PackDwC2)
-  for (int c0 = cb; c0 < ce; c0 += 32) {
-    const int nv = std::min(32, c - c0);
-    const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
-    const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
-    const __m512i bias_lo = _mm512_loadu_si512(bias + c0), bias_hi = _mm512_loadu_si512(bias + c0 + 16);
-    const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
-    for (int row = row0; row < row1; ++row) {
-      const int b = row / out_h, oy = row % out_h;
-      const int y0 = oy * stride_h - pad_h;
-      const bool row_inside = y0 >= 0 && y0 + y_last < in_h;
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / out_h, oy = row % out_h;
+    const int y0 = oy * stride_h - pad_h;
+    const bool row_inside = y0 >= 0 && y0 + y_last < in_h;
+    int8_t* const out_row = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c;
+    const int in_lo = row_inside ? ox_lo : out_w, in_hi = row_inside ? ox_hi : out_w;  // interior [in_lo, in_hi)
+    if (in_lo < in_hi) {
       const int64_t in_row = (static_cast<int64_t>(b) * in_h + y0) * in_w;  // pixel index of (b, y0, 0)
-      int8_t* const out_row = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c + c0;
-      for (int ox = 0; ox < out_w;) {
-        int8_t* out = out_row + static_cast<int64_t>(ox) * c;
-        __m512i acc_lo = bias_lo, acc_hi = bias_hi;
-        if (group > 1 && row_inside && ox >= ox_lo && ox + group <= ox_hi) {  // group pixels, all 32 lanes
-          const int8_t* base = input + (in_row + ox - pad_w) * in_c;
-          for (int q = 0; q < pairs; ++q) {
-            const __m512i x0 = Widen16<U8>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + off[2 * q])));
-            const __m512i x1 = Widen16<U8>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + off[2 * q + 1])));
-            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
-            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+      for (int c0 = cb; c0 < ce; c0 += 32) {
+        const int nv = std::min(32, c - c0);
+        const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+        const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
+        const __m512i bias_lo = _mm512_loadu_si512(bias + c0), bias_hi = _mm512_loadu_si512(bias + c0 + 16);
+        const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+        int ox = in_lo;
+        if (group > 1) {  // group pixels at once, all 32 lanes: inputs and outputs contiguous
+          for (; ox + group <= in_hi; ox += group) {
+            const int8_t* base = input + (in_row + ox - pad_w) * in_c;
+            __m512i acc_lo = bias_lo, acc_hi = bias_hi;
+            DwBlock<U8, false>(base, off, nullptr, 0, ~0u, wb, pairs, vizp, acc_lo, acc_hi);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_row + static_cast<int64_t>(ox) * c),
+                                _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
           }
-          _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
-                              _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
-          ox += group;
-          continue;
         }
-        if (row_inside && ox >= ox_lo && ox < ox_hi) {  // no null checks in the common case
+        for (; ox < in_hi; ++ox) {
           const int8_t* base = input + (in_row + ox * stride_w - pad_w) * in_c + c0;
-          for (int q = 0; q < pairs; ++q) {
-            const __m512i x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q]));
-            const __m512i x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q + 1]));
-            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
-            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
-          }
-        } else {
-          TapPointers(p, input, b, oy, ox, off, tap);
-          tap[taps] = tap[taps - 1];
-          for (int q = 0; q < pairs; ++q) {
-            const int8_t* p0 = tap[2 * q];
-            const int8_t* p1 = tap[2 * q + 1];
-            const __m512i x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
-            const __m512i x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
-            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
-            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
-          }
+          __m512i acc_lo = bias_lo, acc_hi = bias_hi;
+          DwBlock<U8, false>(base, off, nullptr, 0, mask, wb, pairs, vizp, acc_lo, acc_hi);
+          _mm256_mask_storeu_epi8(out_row + static_cast<int64_t>(ox) * c + c0, mask,
+                                  _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
         }
-        _mm256_mask_storeu_epi8(out, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
-        ++ox;
+      }
+    }
+    for (int ox = 0; ox < out_w; ++ox) {  // edge pixels
+      if (ox == in_lo) ox = in_hi;
+      if (ox >= out_w) break;
+      TapPointers(p, input, b, oy, ox, off, tap);
+      tap[taps] = tap[taps - 1];
+      for (int c0 = cb; c0 < ce; c0 += 32) {
+        const int nv = std::min(32, c - c0);
+        const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+        const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
+        __m512i acc_lo = _mm512_loadu_si512(bias + c0), acc_hi = _mm512_loadu_si512(bias + c0 + 16);
+        DwBlock<U8, true>(nullptr, off, tap, c0, mask, w + static_cast<int64_t>(c0 / 32) * pairs * 64, pairs, vizp,
+                          acc_lo, acc_hi);
+        _mm256_mask_storeu_epi8(out_row + static_cast<int64_t>(ox) * c + c0, mask,
+                                _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
       }
     }
   }
