@@ -22,6 +22,8 @@ EDGERT_AVX512VNNI inline void Dpbusd(__m512i& acc, __m512i a, __m512i b) {
 
 // QU8: uint8 ops (layout kGemmU8C4Qu8): A = x as is, weights w - 128, each row's sum of A times
 // (128 - filter_zp) added to its accumulators.
+constexpr int kPrefetchBytes = 1024;
+
 template <bool QU8>
 struct U8C4x16 {
   typedef uint8_t A;
@@ -47,6 +49,8 @@ struct U8C4x16 {
 #pragma GCC unroll 4
       for (int s = 0; s < S; ++s) {
         const __m512i vw = _mm512_loadu_si512(w + 64 * (q + s));
+        // Few rows: the tile streams its weights (from L2) with little work per byte; prefetch ahead.
+        if (MR <= 3) _mm_prefetch(reinterpret_cast<const char*>(w + 64 * (q + s)) + kPrefetchBytes, _MM_HINT_T0);
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
           int32_t av;
@@ -87,7 +91,7 @@ struct U8C4x16 {
   }
 
   // A = x + 128 = x ^ 0x80 as uint8, 64 bytes at a time; short spans (one filter row of few channels, e.g.
-  // micro_speech's 8 taps of 1 channel) 8 bytes / 1 byte at a time, cheaper than a masked 64-byte access.
+  // micro_speech's 8 taps of 1 channel) 8 / 4 / 1 bytes at a time, cheaper than a masked 64-byte access.
   EDGERT_AVX512VNNI static inline void Copy(uint8_t* dst, const int8_t* src, int n, const OpParams&) {
     if (QU8) {
       memcpy(dst, src, static_cast<size_t>(n));
@@ -108,6 +112,13 @@ struct U8C4x16 {
       memcpy(&v, src + i, 8);
       v ^= 0x8080808080808080ull;
       memcpy(dst + i, &v, 8);
+    }
+    if (i + 4 <= n) {  // e.g. kws' first layer: spans of 4 taps of 1 channel
+      uint32_t v;
+      memcpy(&v, src + i, 4);
+      v ^= 0x80808080u;
+      memcpy(dst + i, &v, 4);
+      i += 4;
     }
     for (; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
   }
