@@ -13,6 +13,7 @@
 #include "kernels/gemm-qs8/gemm_qs8.h"
 #include "kernels/quantize-f32/vcvt_f32.h"
 #include "pack/gemm_pack.h"
+#include "pack/gemm_pack_arm.h"
 #include "pack/lut_pack.h"
 
 namespace edgert {
@@ -29,23 +30,43 @@ constexpr int ANY = kAnyDtype;
 constexpr uint64_t kCpuAvx512Vnni =
     EDGERT_CPU_AVX512F | EDGERT_CPU_AVX512BW | EDGERT_CPU_AVX512VL | EDGERT_CPU_AVX512VNNI;
 constexpr uint64_t kCpuAvx2 = EDGERT_CPU_AVX2 | EDGERT_CPU_FMA;
+// arm64 tiers, cumulative (every i8mm core has dotprod).
+constexpr uint64_t kCpuNeon = EDGERT_CPU_ASIMD;
+constexpr uint64_t kCpuNeonDot = kCpuNeon | EDGERT_CPU_DOTPROD;
+constexpr uint64_t kCpuNeonI8mm = kCpuNeonDot | EDGERT_CPU_I8MM;
 // The two integer plan modes (not FP32).
 constexpr uint32_t kIntegerPlanModes = (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << EDGERT_REQUANT_SINGLE);
 
-// Families, each best first, ref last. Add faster variants above the ref line of their family.
+// Families, each best first, ref last. Add faster variants above the ref line of their family. x86 and arm64
+// variants are compiled for their own architecture only (native/Makefile selects their files by target).
 const KernelVariant kVariants[] = {
+#if defined(__x86_64__)
     {"conv2d_qs8_gemm_8x16c4_avx512vnni", kConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4},
     {"conv2d_qs8_gemm_4x8c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_4x8c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2},
+#elif defined(__aarch64__)
+    {"conv2d_qs8_gemm_4x8c8_neoni8mm", kConv2d, S8, S8, "neoni8mm", kCpuNeonI8mm, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x8c8_neoni8mm, GemmConvApplies, kernels::pack_gemm_qs8_conv_armc8},
+    {"conv2d_qs8_gemm_4x8c4_neondot", kConv2d, S8, S8, "neondot", kCpuNeonDot, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x8c4_neondot, GemmConvApplies, kernels::pack_gemm_qs8_conv_armc4},
+    {"conv2d_qs8_gemm_4x8c4_neon", kConv2d, S8, S8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x8c4_neon, GemmConvApplies, kernels::pack_gemm_qs8_conv_armc4},
+#endif
     REF_CONV("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
+#if defined(__x86_64__)
     {"conv2d_qu8_gemm_8x16c4_avx512vnni", kConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c4_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_u8c4},
     {"conv2d_qu8_gemm_8x16c2_avx512vnni", kConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c2_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2x16},
     {"conv2d_qu8_gemm_4x8c2_avx2", kConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_4x8c2_avx2, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2},
+#elif defined(__aarch64__)
+    {"conv2d_qu8_gemm_4x8_neon", kConv2d, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::conv2d_qu8_gemm_4x8_neon, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_armi16},
+#endif
     REF_CONV("conv2d_qu8_direct_ref", kConv2d, U8, U8, ref::conv2d_qu8_direct),
+#if defined(__x86_64__)
     {"dwconv_qs8_gemm_8x16c4_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmDwApplies, kernels::pack_gemm_qs8_dw_u8c4},
     {"dwconv_qs8_gemm_4x8c2_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
@@ -54,7 +75,12 @@ const KernelVariant kVariants[] = {
      kernels::dwconv_qs8_direct_32c2_avx512vnni, DwApplies, PackDwC2},
     {"dwconv_qs8_direct_8c_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::dwconv_qs8_direct_8c_avx2, DwAnyDmApplies, PackDw},
+#elif defined(__aarch64__)
+    {"dwconv_qs8_direct_16c_neon", kDepthwiseConv2d, S8, S8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::dwconv_qs8_direct_16c_neon, DwAnyDmApplies, PackDwArm},
+#endif
     REF_CONV("dwconv_qs8_direct_ref", kDepthwiseConv2d, S8, S8, ref::dwconv_qs8_direct),
+#if defined(__x86_64__)
     {"dwconv_qu8_gemm_8x16c2_avx512vnni", kDepthwiseConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c2_avx512vnni, GemmDwQu8Applies, kernels::pack_gemm_qu8_dw_i16c2x16},
     {"dwconv_qu8_gemm_4x8c2_avx2", kDepthwiseConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
@@ -63,34 +89,66 @@ const KernelVariant kVariants[] = {
      kernels::dwconv_qu8_direct_32c2_avx512vnni, DwQu8Applies, PackDwC2Qu8},
     {"dwconv_qu8_direct_8c_avx2", kDepthwiseConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::dwconv_qu8_direct_8c_avx2, DwQu8AnyDmApplies, PackDwQu8},
+#elif defined(__aarch64__)
+    {"dwconv_qu8_direct_16c_neon", kDepthwiseConv2d, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::dwconv_qu8_direct_16c_neon, DwQu8AnyDmApplies, PackDwArmQu8},
+#endif
     REF_CONV("dwconv_qu8_direct_ref", kDepthwiseConv2d, U8, U8, ref::dwconv_qu8_direct),
+#if defined(__x86_64__)
     {"fc_qs8_gemm_8x16c4_avx512vnni", kFullyConnected, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qs8_gemm_8x16c4_avx512vnni, GemmFcApplies, kernels::pack_gemm_qs8_fc_u8c4},
     {"fc_qs8_gemm_4x8c2_avx2", kFullyConnected, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::fc_qs8_gemm_4x8c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2},
+#elif defined(__aarch64__)
+    {"fc_qs8_gemm_4x8c8_neoni8mm", kFullyConnected, S8, S8, "neoni8mm", kCpuNeonI8mm, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x8c8_neoni8mm, GemmFcApplies, kernels::pack_gemm_qs8_fc_armc8},
+    {"fc_qs8_gemm_4x8c4_neondot", kFullyConnected, S8, S8, "neondot", kCpuNeonDot, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x8c4_neondot, GemmFcApplies, kernels::pack_gemm_qs8_fc_armc4},
+    {"fc_qs8_gemm_4x8c4_neon", kFullyConnected, S8, S8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x8c4_neon, GemmFcApplies, kernels::pack_gemm_qs8_fc_armc4},
+#endif
     REF_CONV("fc_qs8_ref", kFullyConnected, S8, S8, ref::fc_qs8),
+#if defined(__x86_64__)
     {"fc_qu8_gemm_8x16c4_avx512vnni", kFullyConnected, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_8x16c4_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_u8c4},
     {"fc_qu8_gemm_8x16c2_avx512vnni", kFullyConnected, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_8x16c2_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2x16},
     {"fc_qu8_gemm_4x8c2_avx2", kFullyConnected, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_4x8c2_avx2, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2},
+#elif defined(__aarch64__)
+    {"fc_qu8_gemm_4x8_neon", kFullyConnected, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
+     kernels::fc_qu8_gemm_4x8_neon, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_armi16},
+#endif
     REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
+#if defined(__x86_64__)
     {"add_qs8_vadd_avx512vnni", kAdd, S8, S8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
      kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
     {"add_qs8_vadd_avx2", kAdd, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
      kernels::VaddApplies, nullptr},
+#elif defined(__aarch64__)
+    {"add_qs8_vadd_neon", kAdd, S8, S8, "neon", kCpuNeon, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_neon,
+     kernels::VaddNeonApplies, nullptr},
+#endif
     REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
+#if defined(__x86_64__)
     {"add_qu8_vadd_avx512vnni", kAdd, U8, U8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
      kernels::add_qu8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+#endif
     REF("add_qu8_ref", kAdd, U8, U8, ref::add_qu8),
+#if defined(__x86_64__)
     {"sub_qs8_vadd_avx512vnni", kSub, S8, S8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
      kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
     {"sub_qs8_vadd_avx2", kSub, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
      kernels::VaddApplies, nullptr},
+#elif defined(__aarch64__)
+    {"sub_qs8_vadd_neon", kSub, S8, S8, "neon", kCpuNeon, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_neon,
+     kernels::VaddNeonApplies, nullptr},
+#endif
     REF("sub_qs8_ref", kSub, S8, S8, ref::add_qs8),  // negated input2 multiplier, as TFLite's sub.cc
+#if defined(__x86_64__)
     {"sub_qu8_vadd_avx512vnni", kSub, U8, U8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
      kernels::add_qu8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+#endif
     REF("sub_qu8_ref", kSub, U8, U8, ref::add_qu8),
     REF("mul_qs8_ref", kMul, S8, S8, ref::mul_qs8),
     REF("mul_qu8_ref", kMul, U8, U8, ref::mul_qu8),
@@ -128,13 +186,21 @@ const KernelVariant kVariants[] = {
     REF("padv2_any_ref", kPadV2, ANY, ANY, ref::pad_any),
     REF("stridedslice_any_ref", kStridedSlice, ANY, ANY, ref::slice_any),
     REF("transpose_any_ref", kTranspose, ANY, ANY, ref::transpose_any),
+#if defined(__x86_64__)
     {"quantize_f32_qs8_vcvt_avx512vnni", kQuantize, F32, S8, "avx512vnni", kCpuAvx512Vnni, kIntegerPlanModes,
      kernels::quantize_f32_qs8_vcvt_avx512vnni},
     {"quantize_f32_qs8_vcvt_avx2", kQuantize, F32, S8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qs8_vcvt_avx2},
+#elif defined(__aarch64__)
+    {"quantize_f32_qs8_vcvt_neon", kQuantize, F32, S8, "neon", kCpuNeon, kIntegerPlanModes, kernels::quantize_f32_qs8_vcvt_neon},
+#endif
     REF("quantize_f32_qs8_ref", kQuantize, F32, S8, ref::quantize_f32_qs8),
+#if defined(__x86_64__)
     {"quantize_f32_qu8_vcvt_avx512vnni", kQuantize, F32, U8, "avx512vnni", kCpuAvx512Vnni, kIntegerPlanModes,
      kernels::quantize_f32_qu8_vcvt_avx512vnni},
     {"quantize_f32_qu8_vcvt_avx2", kQuantize, F32, U8, "avx2", kCpuAvx2, kIntegerPlanModes, kernels::quantize_f32_qu8_vcvt_avx2},
+#elif defined(__aarch64__)
+    {"quantize_f32_qu8_vcvt_neon", kQuantize, F32, U8, "neon", kCpuNeon, kIntegerPlanModes, kernels::quantize_f32_qu8_vcvt_neon},
+#endif
     REF("quantize_f32_qu8_ref", kQuantize, F32, U8, ref::quantize_f32_qu8),
     // Table built at prepare by the ref kernel below (pack/lut_pack.h): exact in every mode, one load per element.
     {"quantize_qs8_qs8_lut_ref", kQuantize, S8, S8, "ref", 0, kAllRequantModes, ref::lut_x8, nullptr,

@@ -14,6 +14,10 @@ void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena);
 void add_qu8_vadd_avx512vnni(const OpParams& p, uint8_t* arena);
 void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena);
 
+// arm64 (aarch64 builds only, kernels/add-qs8/vadd_arm.cc): the same scheme on NEON, ADD and SUB.
+bool VaddNeonApplies(const OpParams& p);
+void add_qs8_vadd_neon(const OpParams& p, uint8_t* arena);
+
 }  // namespace kernels
 }  // namespace edgert
 

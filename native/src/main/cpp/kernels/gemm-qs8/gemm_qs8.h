@@ -39,6 +39,22 @@ void pack_gemm_qs8_dw_i16c2(OpParams& p);
 void pack_gemm_qu8_dw_i16c2x16(OpParams& p);
 void pack_gemm_qu8_dw_i16c2(OpParams& p);
 
+// arm64 (aarch64 builds only): layouts kGemmArmC4 / kGemmArmC8 of pack/gemm_pack_arm.h.
+void conv2d_qs8_gemm_4x8c4_neon(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c4_neon(const OpParams& p, uint8_t* arena);
+void conv2d_qs8_gemm_4x8c4_neondot(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c4_neondot(const OpParams& p, uint8_t* arena);
+void conv2d_qs8_gemm_4x8c8_neoni8mm(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x8c8_neoni8mm(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_armc4(OpParams& p);
+void pack_gemm_qs8_fc_armc4(OpParams& p);
+void pack_gemm_qs8_conv_armc8(OpParams& p);
+void pack_gemm_qs8_fc_armc8(OpParams& p);
+void conv2d_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena);
+void fc_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena);
+void pack_gemm_qu8_conv_armi16(OpParams& p);
+void pack_gemm_qu8_fc_armi16(OpParams& p);
+
 }  // namespace kernels
 }  // namespace edgert
 

@@ -12,6 +12,10 @@ void quantize_f32_qu8_vcvt_avx512vnni(const OpParams& p, uint8_t* arena);
 void quantize_f32_qs8_vcvt_avx2(const OpParams& p, uint8_t* arena);
 void quantize_f32_qu8_vcvt_avx2(const OpParams& p, uint8_t* arena);
 
+// arm64 (aarch64 builds only, kernels/quantize-f32/vcvt_arm.cc).
+void quantize_f32_qs8_vcvt_neon(const OpParams& p, uint8_t* arena);
+void quantize_f32_qu8_vcvt_neon(const OpParams& p, uint8_t* arena);
+
 }  // namespace kernels
 }  // namespace edgert
 

@@ -125,7 +125,8 @@ class ProfileMatchingTest {
         DeviceProfile android = Profiles.builtIn("android-arm64");
         assertEquals(List.of("softmax_qs8_lut16_ref", "softmax_qs8_ref"), android.kernelsFor("SOFTMAX"));
         assertEquals(67108864L, android.choices().arenaBudgetBytes());
-        assertEquals(List.of("conv2d_qs8_igemm_4x8c4_neondot", "conv2d_qs8_igemm_4x8_neon", "conv2d_qs8_direct_ref"),
+        assertEquals(List.of("conv2d_qs8_gemm_4x8c4_neondot", "conv2d_qs8_gemm_4x8c4_neon", "conv2d_qu8_gemm_4x8_neon",
+                "conv2d_qs8_direct_ref", "conv2d_qu8_direct_ref"),
                 android.kernelsFor("CONV_2D"), "from arm64-dotprod");
     }
 
