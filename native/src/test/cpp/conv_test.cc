@@ -180,6 +180,24 @@ int RunCases() {
         .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
     cases += t.Test("uint8 fc batches");
   }
+  // (Last: draws from `shapes` after every other case, leaving their shapes as they were.)
+  // Channel counts dividing 32 at stride 1 horizontally (vww's 8-channel layers): the AVX-512 kernel computes
+  // 32 / C neighbouring pixels per vector; widths give full groups and leftover pixels, 3x3 and 5x5 (odd taps).
+  for (int i = 0; i < 40; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 4 != 3;
+    const int cs[] = {1, 2, 4, 8, 16};
+    const int k = 3 + 2 * ((i / 5) % 2);
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(1, shapes.Int(k, k + 4), shapes.Int(k + 2, 45), cs[i % 5]).kernel(k, k).stride(1 + (i / 10) % 2, 1)
+        .padding(shapes.Int(0, 1)).depth_multiplier(1).activation(shapes.Int(0, 3)).bias(shapes.Int(0, 4) != 0)
+        .per_channel(s8).extremes(i % 3 == 0).input_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .output_zp(shapes.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(shapes.Int(0, 255));
+    cases += t.Test("depthwise pixel groups");
+  }
   return cases;
 }
 

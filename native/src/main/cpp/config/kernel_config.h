@@ -32,6 +32,9 @@ constexpr uint32_t kConvRequantModes = kAllRequantModes | (1u << EDGERT_REQUANT_
 // The SIMD GEMM variants: GEMMLOWP, FP32 and GEMMLOWP_UP (no SINGLE yet).
 constexpr uint32_t kGemmSimdRequantModes =
     (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << EDGERT_REQUANT_FP32) | (1u << EDGERT_REQUANT_GEMMLOWP_UP);
+// The AVX-512 ADD / SUB: TFLite's integer scheme (GEMMLOWP; FP32 when XNNPACK would not take the op) and
+// XNNPACK's (FP32 with p.xnn_add).
+constexpr uint32_t kVaddAvx512Modes = (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << EDGERT_REQUANT_FP32);
 
 struct KernelVariant {
   const char* id;          // <op>_<dtype>_<algorithm>[_<tile>]_<isa>

@@ -121,7 +121,7 @@ const KernelVariant kVariants[] = {
 #endif
     REF_CONV("fc_qu8_ref", kFullyConnected, U8, U8, ref::fc_qu8),
 #if defined(__x86_64__)
-    {"add_qs8_vadd_avx512vnni", kAdd, S8, S8, "avx512vnni", kCpuAvx512Vnni, 1u << EDGERT_REQUANT_GEMMLOWP,
+    {"add_qs8_vadd_avx512vnni", kAdd, S8, S8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
      kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
     {"add_qs8_vadd_avx2", kAdd, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
      kernels::VaddApplies, nullptr},
@@ -130,9 +130,13 @@ const KernelVariant kVariants[] = {
      kernels::VaddNeonApplies, nullptr},
 #endif
     REF("add_qs8_ref", kAdd, S8, S8, ref::add_qs8),
+#if defined(__x86_64__)
+    {"add_qu8_vadd_avx512vnni", kAdd, U8, U8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
+     kernels::add_qu8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+#endif
     REF("add_qu8_ref", kAdd, U8, U8, ref::add_qu8),
 #if defined(__x86_64__)
-    {"sub_qs8_vadd_avx512vnni", kSub, S8, S8, "avx512vnni", kCpuAvx512Vnni, 1u << EDGERT_REQUANT_GEMMLOWP,
+    {"sub_qs8_vadd_avx512vnni", kSub, S8, S8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
      kernels::add_qs8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
     {"sub_qs8_vadd_avx2", kSub, S8, S8, "avx2", kCpuAvx2, 1u << EDGERT_REQUANT_GEMMLOWP, kernels::add_qs8_vadd_avx2,
      kernels::VaddApplies, nullptr},
@@ -141,6 +145,10 @@ const KernelVariant kVariants[] = {
      kernels::VaddNeonApplies, nullptr},
 #endif
     REF("sub_qs8_ref", kSub, S8, S8, ref::add_qs8),  // negated input2 multiplier, as TFLite's sub.cc
+#if defined(__x86_64__)
+    {"sub_qu8_vadd_avx512vnni", kSub, U8, U8, "avx512vnni", kCpuAvx512Vnni, kVaddAvx512Modes,
+     kernels::add_qu8_vadd_avx512vnni, kernels::VaddApplies, nullptr},
+#endif
     REF("sub_qu8_ref", kSub, U8, U8, ref::add_qu8),
     REF("mul_qs8_ref", kMul, S8, S8, ref::mul_qs8),
     REF("mul_qu8_ref", kMul, U8, U8, ref::mul_qu8),

@@ -227,11 +227,18 @@ void PackDwC2Impl(OpParams& p, bool u8) {
   PackDwImpl(p, u8);  // channel-order requant vectors and the bias correction, then permuted below
   PackedGemm& g = p.gemm;
   const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  // Fewer than 32 channels dividing 32, stride 1 horizontally: one 32-lane block covers dw_pixels = 32 / c
+  // neighbouring output pixels (their inputs, and outputs, are contiguous), lane v computing channel v % c; a
+  // single pixel uses the block's first c lanes as the unreplicated layout would.
+  g.dw_pixels = p.stride_w == 1 && c < 32 && 32 % c == 0 ? 32 / c : 1;
   const int npad = (c + 31) / 32 * 32;
-  // Position pos (within a 32-channel block: half * 16 + lane) holds channel 8 * (lane / 4) + 4 * half + lane % 4.
-  auto channel = [](int pos) {
+  // Position pos (within a 32-channel block: half * 16 + lane) holds channel 8 * (lane / 4) + 4 * half + lane % 4
+  // (with dw_pixels > 1, that lane's channel modulo c).
+  const int reps = g.dw_pixels;
+  auto channel = [c, reps](int pos) {
     const int blk = pos / 32, half = (pos % 32) / 16, lane = pos % 16;
-    return blk * 32 + 8 * (lane / 4) + 4 * half + lane % 4;
+    const int v = blk * 32 + 8 * (lane / 4) + 4 * half + lane % 4;
+    return reps > 1 ? v % c : v;
   };
   std::vector<uint8_t> packed(static_cast<size_t>(npad) * pairs * 2 * sizeof(int16_t), 0);
   int16_t* out = reinterpret_cast<int16_t*>(packed.data());

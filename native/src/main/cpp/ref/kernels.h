@@ -36,6 +36,7 @@ struct PackedGemm {
   int kpad = 0, npad = 0, nr = 0;
   int rows_per_chunk = 0;        // rows of A built into scratch at a time
   int32_t a_sum_mult = 0;        // kGemmU8C4Qu8: each row's sum of A times this (128 - filter_zp) joins its accumulators
+  int dw_pixels = 1;             // PackDwC2: output pixels per 32-lane block (channels replicated, see gemm_pack.cc)
   std::vector<uint8_t> w;        // variant layout (see pack/gemm_pack.h)
   std::vector<int32_t> bias;     // bias with the zero-point corrections folded in
   std::vector<int32_t> mult, left, right, rmask, rhalf, right_m1;

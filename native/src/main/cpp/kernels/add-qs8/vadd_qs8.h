@@ -7,9 +7,11 @@
 namespace edgert {
 namespace kernels {
 
-// Whether both inputs have the output's shape (no broadcasting) and the op runs TFLite's integer scheme.
+// Whether both inputs have the output's shape (no broadcasting). The AVX2 kernel runs TFLite's integer scheme
+// (GEMMLOWP mode); the AVX-512 ones also XNNPACK's (FP32 mode with p.xnn_add), qs8 and qu8.
 bool VaddApplies(const OpParams& p);
 void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena);
+void add_qu8_vadd_avx512vnni(const OpParams& p, uint8_t* arena);
 void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena);
 
 // arm64 (aarch64 builds only, kernels/add-qs8/vadd_arm.cc): the same scheme on NEON, ADD and SUB.

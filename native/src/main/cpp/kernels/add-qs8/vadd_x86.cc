@@ -15,7 +15,6 @@ namespace edgert {
 namespace kernels {
 
 bool VaddApplies(const OpParams& p) {
-  if (p.xnn_add) return false;
   int64_t stride = 1;
   for (int d = kMaxRank - 1; d >= 0; --d) {
     if (p.out_dims[d] != 1 && (p.in1_strides[d] != stride || p.in2_strides[d] != stride)) return false;
@@ -26,7 +25,31 @@ bool VaddApplies(const OpParams& p) {
 
 namespace {
 
-// Elements [begin, end) of the output.
+// XNNPACK's scheme (FP32 mode, p.xnn_add, ref/elementwise.cc): acc = xnn_bias + a * in1_mult + b * in2_mult in
+// int32 (vpmulld), >> xnn_shift, clamped to the activation range less the output zero point, + zero point.
+template <bool U8>
+EDGERT_AVX512VNNI void VaddXnn16(const OpParams& p, uint8_t* arena, int64_t begin, int64_t end) {
+  const int8_t* a = TensorData<const int8_t>(p.in[0], arena);
+  const int8_t* b = TensorData<const int8_t>(p.in[1], arena);
+  int8_t* out = TensorData<int8_t>(p.out[0], arena);
+  const __m512i bias = _mm512_set1_epi32(p.xnn_bias), m1 = _mm512_set1_epi32(p.in1_mult), m2 = _mm512_set1_epi32(p.in2_mult);
+  const __m128i shift = _mm_cvtsi32_si128(p.xnn_shift);
+  const __m512i zo = _mm512_set1_epi32(p.out_zp);
+  const __m512i lo = _mm512_set1_epi32(p.act_min - p.out_zp), hi = _mm512_set1_epi32(p.act_max - p.out_zp);
+  for (int64_t i = begin; i < end; i += 16) {
+    const int64_t left = end - i;
+    const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
+    const __m128i ra = _mm_maskz_loadu_epi8(mask, a + i), rb = _mm_maskz_loadu_epi8(mask, b + i);
+    const __m512i va = U8 ? _mm512_cvtepu8_epi32(ra) : _mm512_cvtepi8_epi32(ra);
+    const __m512i vb = U8 ? _mm512_cvtepu8_epi32(rb) : _mm512_cvtepi8_epi32(rb);
+    __m512i acc = _mm512_add_epi32(_mm512_add_epi32(bias, _mm512_mullo_epi32(va, m1)), _mm512_mullo_epi32(vb, m2));
+    acc = _mm512_min_epi32(_mm512_max_epi32(_mm512_sra_epi32(acc, shift), lo), hi);
+    _mm_mask_storeu_epi8(out + i, mask, _mm512_cvtepi32_epi8(_mm512_add_epi32(acc, zo)));
+  }
+}
+
+// Elements [begin, end) of the output (U8: uint8 ops, the clamp keeps results in [0, 255]).
+template <bool U8>
 EDGERT_AVX512VNNI void Vadd16(const OpParams& p, uint8_t* arena, int64_t begin, int64_t end) {
   const int8_t* a = TensorData<const int8_t>(p.in[0], arena);
   const int8_t* b = TensorData<const int8_t>(p.in[1], arena);
@@ -40,8 +63,9 @@ EDGERT_AVX512VNNI void Vadd16(const OpParams& p, uint8_t* arena, int64_t begin, 
   for (int64_t i = begin; i < end; i += 16) {
     const int64_t left = end - i;
     const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
-    const __m512i va = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, a + i)), zp1);
-    const __m512i vb = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, b + i)), zp2);
+    const __m128i ra = _mm_maskz_loadu_epi8(mask, a + i), rb = _mm_maskz_loadu_epi8(mask, b + i);
+    const __m512i va = _mm512_sub_epi32(U8 ? _mm512_cvtepu8_epi32(ra) : _mm512_cvtepi8_epi32(ra), zp1);
+    const __m512i vb = _mm512_sub_epi32(U8 ? _mm512_cvtepu8_epi32(rb) : _mm512_cvtepi8_epi32(rb), zp2);
     const __m512i r1 = MulGemmlowp512(_mm512_sllv_epi32(va, ls), m1);
     const __m512i r2 = MulGemmlowp512(_mm512_sllv_epi32(vb, ls), m2);
     __m512i r = _mm512_add_epi32(MulGemmlowp512(_mm512_add_epi32(r1, r2), mo), zo);
@@ -87,7 +111,12 @@ void VaddParallel(const OpParams& p, uint8_t* arena, void (*range)(const OpParam
 
 }  // namespace
 
-void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena) { VaddParallel(p, arena, Vadd16); }
+void add_qs8_vadd_avx512vnni(const OpParams& p, uint8_t* arena) {
+  VaddParallel(p, arena, p.xnn_add ? VaddXnn16<false> : Vadd16<false>);
+}
+void add_qu8_vadd_avx512vnni(const OpParams& p, uint8_t* arena) {
+  VaddParallel(p, arena, p.xnn_add ? VaddXnn16<true> : Vadd16<true>);
+}
 void add_qs8_vadd_avx2(const OpParams& p, uint8_t* arena) { VaddParallel(p, arena, Vadd8); }
 
 }  // namespace kernels

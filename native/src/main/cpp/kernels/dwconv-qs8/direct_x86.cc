@@ -50,7 +50,33 @@ EDGERT_AVX512VNNI inline __m512i Widen16(__m256i v) {
   return U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v);
 }
 
-// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op.
+// One pixel's 32-channel block from c0: taps in pairs, acc += x0 * w0 + x1 * w1 (vpmaddwd); x at base + off[t]
+// (interior pixel: every tap inside) or, with kEdge, at tap[t] + c0, in_zp where tap[t] is null (padding).
+template <bool U8, bool kEdge>
+EDGERT_AVX512VNNI inline void DwBlock(const int8_t* base, const int64_t* off, const int8_t* const* tap, int c0,
+                                      __mmask32 mask, const int16_t* wb, int pairs, __m512i vizp, __m512i& acc_lo,
+                                      __m512i& acc_hi) {
+  for (int q = 0; q < pairs; ++q) {
+    __m512i x0, x1;
+    if (kEdge) {
+      const int8_t* p0 = tap[2 * q];
+      const int8_t* p1 = tap[2 * q + 1];
+      x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
+      x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
+    } else {
+      x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q]));
+      x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, base + off[2 * q + 1]));
+    }
+    acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
+    acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+  }
+}
+
+// Output rows [row0, row1) (over batch x out_h) and channels [cb, ce) (block aligned) of the op. Per output row:
+// the interior pixels (every tap inside the input) with channel blocks outermost, so that a block's
+// requantization vectors (Requant512) and bias are loaded once per row, taps read at fixed offsets from one base
+// pointer; then each edge pixel with its tap pointers computed once for all blocks. The geometry is copied into
+// locals: the int8 stores may alias p.
 template <int MODE, bool U8>
 EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
   const PackedGemm& g = p.gemm;
@@ -58,46 +84,74 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
   const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
   const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const int in_h = p.in_h, in_w = p.in_w, in_c = p.in_c, out_h = p.out_h, out_w = p.out_w;
+  const int stride_h = p.stride_h, stride_w = p.stride_w, pad_h = p.pad_h, pad_w = p.pad_w;
+  const int y_last = (p.k_h - 1) * p.dil_h, x_last = (p.k_w - 1) * p.dil_w;
   const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
   const int8_t* tap[kMaxDwTaps + 1];
-  int64_t off[kMaxDwTaps];
+  int64_t off[kMaxDwTaps + 1];
   for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
-    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * in_w + fx * p.dil_w) * in_c;
   }
-  const __m512i zp = _mm512_set1_epi32(p.out_zp), lo = _mm512_set1_epi32(p.act_min), hi = _mm512_set1_epi32(p.act_max);
+  off[taps] = off[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
+  // Output columns [ox_lo, ox_hi) have every tap inside the input horizontally (a contiguous range).
+  int ox_lo = out_w, ox_hi = 0;
+  for (int ox = 0; ox < out_w; ++ox) {
+    const int x0 = ox * stride_w - pad_w;
+    if (x0 >= 0 && x0 + x_last < in_w) {
+      ox_lo = std::min(ox_lo, ox);
+      ox_hi = ox + 1;
+    }
+  }
   const int32_t* bias = g.bias.data();
+  const int group = g.dw_pixels;  // > 1: fewer than 32 channels (one block), stride_w 1 (PackDwC2)
   for (int row = row0; row < row1; ++row) {
-    const int b = row / p.out_h, oy = row % p.out_h;
-    for (int ox = 0; ox < p.out_w; ++ox) {
-      const bool interior = TapPointers(p, input, b, oy, ox, off, tap);
-      tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
-      int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+    const int b = row / out_h, oy = row % out_h;
+    const int y0 = oy * stride_h - pad_h;
+    const bool row_inside = y0 >= 0 && y0 + y_last < in_h;
+    int8_t* const out_row = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c;
+    const int in_lo = row_inside ? ox_lo : out_w, in_hi = row_inside ? ox_hi : out_w;  // interior [in_lo, in_hi)
+    if (in_lo < in_hi) {
+      const int64_t in_row = (static_cast<int64_t>(b) * in_h + y0) * in_w;  // pixel index of (b, y0, 0)
       for (int c0 = cb; c0 < ce; c0 += 32) {
         const int nv = std::min(32, c - c0);
         const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
-        __m512i acc_lo = _mm512_loadu_si512(bias + c0);
-        __m512i acc_hi = _mm512_loadu_si512(bias + c0 + 16);
+        const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
+        const __m512i bias_lo = _mm512_loadu_si512(bias + c0), bias_hi = _mm512_loadu_si512(bias + c0 + 16);
         const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
-        if (interior) {  // unswitched by hand: no null checks in the common case
-          for (int q = 0; q < pairs; ++q) {
-            const __m512i x0 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q] + c0));
-            const __m512i x1 = Widen16<U8>(_mm256_maskz_loadu_epi8(mask, tap[2 * q + 1] + c0));
-            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
-            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
-          }
-        } else {
-          for (int q = 0; q < pairs; ++q) {
-            const int8_t* p0 = tap[2 * q];
-            const int8_t* p1 = tap[2 * q + 1];
-            const __m512i x0 = p0 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p0 + c0)) : vizp;
-            const __m512i x1 = p1 != nullptr ? Widen16<U8>(_mm256_maskz_loadu_epi8(mask, p1 + c0)) : vizp;
-            acc_lo = _mm512_add_epi32(acc_lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q)));
-            acc_hi = _mm512_add_epi32(acc_hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wb + 64 * q + 32)));
+        int ox = in_lo;
+        if (group > 1) {  // group pixels at once, all 32 lanes: inputs and outputs contiguous
+          for (; ox + group <= in_hi; ox += group) {
+            const int8_t* base = input + (in_row + ox - pad_w) * in_c;
+            __m512i acc_lo = bias_lo, acc_hi = bias_hi;
+            DwBlock<U8, false>(base, off, nullptr, 0, ~0u, wb, pairs, vizp, acc_lo, acc_hi);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_row + static_cast<int64_t>(ox) * c),
+                                _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
           }
         }
-        const __m512i r_lo = Requant<MODE>(acc_lo, g, c0, zp, lo, hi);
-        const __m512i r_hi = Requant<MODE>(acc_hi, g, c0 + 16, zp, lo, hi);
-        _mm256_mask_storeu_epi8(out + c0, mask, _mm512_cvtepi16_epi8(_mm512_packs_epi32(r_lo, r_hi)));
+        for (; ox < in_hi; ++ox) {
+          const int8_t* base = input + (in_row + ox * stride_w - pad_w) * in_c + c0;
+          __m512i acc_lo = bias_lo, acc_hi = bias_hi;
+          DwBlock<U8, false>(base, off, nullptr, 0, mask, wb, pairs, vizp, acc_lo, acc_hi);
+          _mm256_mask_storeu_epi8(out_row + static_cast<int64_t>(ox) * c + c0, mask,
+                                  _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
+        }
+      }
+    }
+    for (int ox = 0; ox < out_w; ++ox) {  // edge pixels
+      if (ox == in_lo) ox = in_hi;
+      if (ox >= out_w) break;
+      TapPointers(p, input, b, oy, ox, off, tap);
+      tap[taps] = tap[taps - 1];
+      for (int c0 = cb; c0 < ce; c0 += 32) {
+        const int nv = std::min(32, c - c0);
+        const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+        const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
+        __m512i acc_lo = _mm512_loadu_si512(bias + c0), acc_hi = _mm512_loadu_si512(bias + c0 + 16);
+        DwBlock<U8, true>(nullptr, off, tap, c0, mask, w + static_cast<int64_t>(c0 / 32) * pairs * 64, pairs, vizp,
+                          acc_lo, acc_hi);
+        _mm256_mask_storeu_epi8(out_row + static_cast<int64_t>(ox) * c + c0, mask,
+                                _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(acc_lo), rq_hi.Apply(acc_hi))));
       }
     }
   }

@@ -12,8 +12,10 @@
 //                                                 const int32_t* rowsum);
 //     static void Copy(A* dst, const int8_t* src, int n, const OpParams& p);  // n input values -> A
 //     static void Fill(A* dst, int n, const OpParams& p);                     // n padded taps
-//     // rows spans of span input values, src_stride apart, into dst back to back (an interior im2col row)
-//     static void CopyWindow(A* dst, const int8_t* src, int rows, int span, int64_t src_stride, const OpParams& p);
+//     // count interior im2col rows (dst_step apart) of windows src_step apart in the input: each window is rows
+//     // spans of span input values, src_stride apart, written back to back
+//     static void CopyWindow(A* dst, int64_t dst_step, const int8_t* src, int64_t src_step, int count, int rows,
+//                            int span, int64_t src_stride, const OpParams& p);
 //   };
 //
 // Tile, Copy and Fill carry the ISA's target attribute; this driver is plain C++ and only calls them (the
@@ -27,6 +29,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <utility>
 
 #include "edgert/plan.h"
@@ -37,6 +40,7 @@ namespace edgert {
 namespace kernels {
 
 constexpr int kMaxRowsPerChunk = 64;  // PackedGemm::rows_per_chunk is at most this (pack/gemm_pack.cc)
+constexpr int kEdgeBytes = 1024;      // edge windows up to this many taps x channels are gathered on the stack
 
 template <class K>
 struct GemmDriver {
@@ -113,24 +117,51 @@ struct GemmDriver {
     });
   }
 
-  // BuildConvRows (pack/gemm_pack.h) with one call per output pixel whose window lies inside the input (no
-  // padding, no horizontal dilation): K::CopyWindow copies its k_h spans of k_w * in_c values.
+  // BuildConvRows (pack/gemm_pack.h) with one K::CopyWindow call per run of consecutive output pixels of one
+  // output row whose windows lie inside the input (no padding, no horizontal dilation); the pixel position is
+  // stepped, not divided out, per row.
   static void ConvRows(const OpParams& p, const int8_t* input, int m0, int rows, A* dst) {
     const PackedGemm& g = p.gemm;
     const int plane = p.out_h * p.out_w, span = p.k_w * p.in_c;
     const int64_t row_stride = static_cast<int64_t>(p.dil_h) * p.in_w * p.in_c;
+    const int64_t src_step = static_cast<int64_t>(p.stride_w) * p.in_c;
     const int y_last = (p.k_h - 1) * p.dil_h;
-    for (int r = 0; r < rows; ++r) {
-      const int m = m0 + r;
-      const int b = m / plane, oy = (m % plane) / p.out_w, ox = m % p.out_w;
+    int b = m0 / plane, oy = (m0 % plane) / p.out_w, ox = m0 % p.out_w;
+    for (int r = 0; r < rows;) {
       const int y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
+      A* row = dst + static_cast<int64_t>(r) * g.kpad;
+      int n = 1;  // pixels done by this step
       if (p.dil_w == 1 && y0 >= 0 && x0 >= 0 && y0 + y_last < p.in_h && x0 + p.k_w <= p.in_w) {
-        A* row = dst + static_cast<int64_t>(r) * g.kpad;
-        K::CopyWindow(row, input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c, p.k_h, span,
-                      row_stride, p);
+        // this pixel and the next ones of the output row while their windows stay inside
+        n = std::min({rows - r, p.out_w - ox, (p.in_w - p.k_w - x0) / p.stride_w + 1});
+        K::CopyWindow(row, g.kpad, input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c, src_step,
+                      n, p.k_h, span, row_stride, p);
+        for (int i = 0; i < n && g.k < g.kpad; ++i) {
+          for (int k = g.k; k < g.kpad; ++k) row[static_cast<int64_t>(i) * g.kpad + k] = A(0);
+        }
+      } else if (p.dil_w == 1 && g.k <= kEdgeBytes) {
+        // Edge pixel, small window: gathered as int8 with padded taps = the input zero point (plain memcpy /
+        // memset), then one K::Copy: Copy of in_zp is what K::Fill writes (x ^ 0x80, x - in_zp = 0, or x for
+        // uint8 A), so the row equals the span-by-span build below with one ISA call instead of up to 3 per
+        // filter row (kws' first layer: 10 filter rows of 4 taps).
+        int8_t window[kEdgeBytes];
+        const int8_t zp = static_cast<int8_t>(p.in_zp);
+        const int fx_lo = std::max(0, -x0), fx_hi = std::min(p.k_w, p.in_w - x0);
+        int8_t* wrow = window;
+        for (int fy = 0; fy < p.k_h; ++fy, wrow += span) {
+          const int iy = y0 + fy * p.dil_h;
+          if (iy < 0 || iy >= p.in_h || fx_lo >= fx_hi) {
+            memset(wrow, zp, static_cast<size_t>(span));
+            continue;
+          }
+          if (fx_lo > 0) memset(wrow, zp, static_cast<size_t>(fx_lo) * p.in_c);
+          memcpy(wrow + fx_lo * p.in_c, input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + x0 + fx_lo) * p.in_c,
+                 static_cast<size_t>(fx_hi - fx_lo) * p.in_c);
+          if (fx_hi < p.k_w) memset(wrow + fx_hi * p.in_c, zp, static_cast<size_t>(p.k_w - fx_hi) * p.in_c);
+        }
+        K::Copy(row, window, g.k, p);
         for (int k = g.k; k < g.kpad; ++k) row[k] = A(0);
       } else if (p.dil_w == 1) {  // edge pixel: per filter row, padding left, one span inside, padding right
-        A* row = dst + static_cast<int64_t>(r) * g.kpad;
         const int fx_lo = std::max(0, -x0), fx_hi = std::min(p.k_w, p.in_w - x0);
         for (int fy = 0; fy < p.k_h; ++fy, row += span) {
           const int iy = y0 + fy * p.dil_h;
@@ -145,7 +176,16 @@ struct GemmDriver {
         }
         for (int k = g.k; k < g.kpad; ++k) *row++ = A(0);  // row is at K after the k_h spans
       } else {
-        BuildConvRows<A>(p, input, m, 1, dst + static_cast<int64_t>(r) * g.kpad, Copier{p}, Filler{p});
+        BuildConvRows<A>(p, input, m0 + r, 1, row, Copier{p}, Filler{p});
+      }
+      r += n;
+      ox += n;
+      if (ox == p.out_w) {
+        ox = 0;
+        if (++oy == p.out_h) {
+          oy = 0;
+          ++b;
+        }
       }
     }
   }
