@@ -9,10 +9,9 @@ import io.edgert.runtime.model.OpInfo;
 import io.edgert.runtime.model.TensorInfo;
 import io.edgert.runtime.plan.MemoryPlan;
 import io.edgert.runtime.plan.NativeOpParams;
-import org.bytedeco.javacpp.BytePointer;
+import io.edgert.runtime.plan.NativeTensorDecl;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
 import java.util.ArrayList;
@@ -103,24 +102,7 @@ final class HostOps implements AutoCloseable {
         }
         TensorInfo info = graph.tensor(t);
         int[] shape = shapes[t];
-        IntPointer dims = keep(alive, new IntPointer(Math.max(shape.length, 1)));
-        dims.put(shape, 0, shape.length);
-        Pointer constData = null;
-        long offset = memory.offset(t);
-        if (info.isConstant()) {
-            constData = keep(alive, new BytePointer(info.data()));
-            offset = -1;
-        }
-        var q = info.quantization();
-        int n = q.channelCount();
-        FloatPointer scales = keep(alive, new FloatPointer(Math.max(n, 1)));
-        LongPointer zps = keep(alive, new LongPointer(Math.max(n, 1)));
-        for (int i = 0; i < n; i++) {
-            scales.put(i, q.scale(i));
-            zps.put(i, q.zeroPoint(i));
-        }
-        int id = NativePlan.edgert_plan_add_tensor(h, info.dataType().tfliteCode(), shape.length, dims, offset,
-                constData, n, scales, zps, q.quantizedDimension());
+        int id = NativeTensorDecl.add(h, info, shape, memory.offset(t), alive);
         if (id < 0) {
             throw new UnsupportedOpException("tensor", "tensor #" + t + " '" + info.name() + "': "
                     + NativePlan.edgert_plan_error(h).getString());

@@ -13,6 +13,7 @@ import io.edgert.runtime.model.TensorInfo;
 import io.edgert.runtime.plan.KernelChoice;
 import io.edgert.runtime.plan.MemoryPlan;
 import io.edgert.runtime.plan.NativeOpParams;
+import io.edgert.runtime.plan.NativeTensorDecl;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -176,24 +177,7 @@ final class NativeSession implements BackendSession {
                 continue;
             }
             int[] shape = shapes[t];
-            IntPointer dims = track(alive, new IntPointer(Math.max(shape.length, 1)));
-            dims.put(shape, 0, shape.length);
-            Pointer constData = null;
-            long offset = mem.offset(t);
-            if (info.isConstant()) {
-                constData = track(alive, new BytePointer(info.data()));
-                offset = -1;
-            }
-            var q = info.quantization();
-            int n = q.channelCount();
-            FloatPointer scales = track(alive, new FloatPointer(Math.max(n, 1)));
-            LongPointer zps = track(alive, new LongPointer(Math.max(n, 1)));
-            for (int i = 0; i < n; i++) {
-                scales.put(i, q.scale(i));
-                zps.put(i, q.zeroPoint(i));
-            }
-            int id = NativePlan.edgert_plan_add_tensor(h, info.dataType().tfliteCode(), shape.length, dims, offset,
-                    constData, n, scales, zps, q.quantizedDimension());
+            int id = NativeTensorDecl.add(h, info, shape, mem.offset(t), alive);
             if (id < 0) {
                 throw new UnsupportedOpException("tensor", "backend 'native': tensor #" + t + " '" + info.name()
                         + "': " + NativePlan.edgert_plan_error(h).getString());
@@ -287,11 +271,6 @@ final class NativeSession implements BackendSession {
     /** The device profile this plan follows. */
     DeviceProfile profile() {
         return options.profileMatch().profile();
-    }
-
-    private static <P extends Pointer> P track(List<Pointer> alive, P p) {
-        alive.add(p);
-        return p;
     }
 
     /** Kernel id bound to each op, in execution order. */
