@@ -7,6 +7,7 @@ import io.edgert.cuda.plan.Placement;
 import io.edgert.runtime.Model;
 import io.edgert.runtime.Session;
 import io.edgert.runtime.backend.Backends;
+import io.edgert.runtime.io.RandomInputs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,10 +213,8 @@ public final class GpuCheck {
             for (int seed = 0; seed < 2; seed++) {
                 Random rnd = new Random(path.getFileName().toString().hashCode() + 7919L * seed + batch);
                 for (int i = 0; i < nat.inputCount(); i++) {
-                    byte[] data = new byte[nat.input(i).byteSize()];
-                    rnd.nextBytes(data);
-                    nat.input(i).putBytes(data);
-                    gpu.input(i).putBytes(data);
+                    RandomInputs.fill(nat.input(i), rnd);
+                    gpu.input(i).putBytes(nat.input(i).getBytes());
                 }
                 nat.run();
                 gpu.run();
@@ -265,12 +264,7 @@ public final class GpuCheck {
                 shape[0] = batch;
                 s.resizeInput(0, shape);
             }
-            Random rnd = new Random(1);
-            for (int i = 0; i < s.inputCount(); i++) {
-                byte[] data = new byte[s.input(i).byteSize()];
-                rnd.nextBytes(data);
-                s.input(i).putBytes(data);
-            }
+            RandomInputs.fill(s, 1);
             for (int i = 0; i < 20; i++) {
                 s.run();
             }
