@@ -116,6 +116,21 @@ int RunCases() {
         .scales(shapes.Float(0.01f, 0.5f), shapes.Float(0.001f, 0.05f), shapes.Float(0.05f, 4.0f)).seed(seed++);
     cases += t.Test("fc batches");
   }
+  // FULLY_CONNECTED with one row (batch-1 kernels over several column blocks): channel counts that leave 1 to 4
+  // blocks in the last group and a partial last block, odd and even numbers of 4-byte K groups, int8 and uint8.
+  edgert_test::Rng one_row(4242);  // own stream: the shapes of the cases below stay as they were
+  for (int i = 0; i < 48; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = i % 3 != 2;
+    ConvTester t;
+    t.kind(ConvTester::kFc).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(1, 1, 1, one_row.Int(1, 700)).out_channels(i < 16 ? 16 * (i % 16 + 1) : one_row.Int(1, 260))
+        .per_channel(s8 && i % 2 == 0).bias(i % 5 != 0).activation(i % 4).extremes(i % 6 == 0)
+        .input_zp(one_row.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(one_row.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(one_row.Float(0.01f, 0.5f), one_row.Float(0.001f, 0.05f), one_row.Float(0.05f, 4.0f)).seed(seed++);
+    if (!s8) t.filter_zp(one_row.Int(0, 255));
+    cases += t.Test("fc one row");
+  }
   // MobileNet-style depthwise 3x3, stride 1 and 2, depth multiplier 1, channel counts around the vector widths.
   for (int i = 0; i < 64; ++i) {
     const int mode = modes[i % 4];

@@ -223,14 +223,24 @@ void PackDwImpl(OpParams& p, bool u8) {
   }
 }
 
-void PackDwC2Impl(OpParams& p, bool u8) {
+// row_pairs: the pairs are (fx, fx + 1) within each filter row, ceil(k_w / 2) per row ([blk][fy][pair]), for
+// the row-buffer kernels; else consecutive taps of the flattened filter ([blk][pair]).
+void PackDwC2Impl(OpParams& p, bool u8, bool row_pairs) {
   PackDwImpl(p, u8);  // channel-order requant vectors and the bias correction, then permuted below
   PackedGemm& g = p.gemm;
-  const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const int taps = g.k, c = g.n;
+  const int row_pairs_n = (p.k_w + 1) / 2;
+  const int pairs = row_pairs ? p.k_h * row_pairs_n : (taps + 1) / 2;
+  // Tap (flattened) of element e of pair q, or -1 past the filter row / the last tap.
+  auto tap_of = [&](int q, int e) {
+    if (!row_pairs) return 2 * q + e < taps ? 2 * q + e : -1;
+    const int fy = q / row_pairs_n, fx = 2 * (q % row_pairs_n) + e;
+    return fx < p.k_w ? fy * p.k_w + fx : -1;
+  };
   // Fewer than 32 channels dividing 32, stride 1 horizontally: one 32-lane block covers dw_pixels = 32 / c
   // neighbouring output pixels (their inputs, and outputs, are contiguous), lane v computing channel v % c; a
   // single pixel uses the block's first c lanes as the unreplicated layout would.
-  g.dw_pixels = p.stride_w == 1 && c < 32 && 32 % c == 0 ? 32 / c : 1;
+  g.dw_pixels = !row_pairs && p.stride_w == 1 && c < 32 && 32 % c == 0 ? 32 / c : 1;
   const int npad = (c + 31) / 32 * 32;
   // Position pos (within a 32-channel block: half * 16 + lane) holds channel 8 * (lane / 4) + 4 * half + lane % 4
   // (with dw_pixels > 1, that lane's channel modulo c).
@@ -248,8 +258,8 @@ void PackDwC2Impl(OpParams& p, bool u8) {
         for (int lane = 0; lane < 16; ++lane) {
           const int ch = channel(blk * 32 + half * 16 + lane);
           for (int e = 0; e < 2; ++e) {
-            const int t = 2 * q + e;
-            const int16_t v = static_cast<int16_t>(ch < c && t < taps ? Weight(p, u8, static_cast<int64_t>(t) * c + ch) : 0);
+            const int t = tap_of(q, e);
+            const int16_t v = static_cast<int16_t>(ch < c && t >= 0 ? Weight(p, u8, static_cast<int64_t>(t) * c + ch) : 0);
             out[(((static_cast<int64_t>(blk) * pairs + q) * 2 + half) * 16 + lane) * 2 + e] = v;
           }
         }
@@ -279,13 +289,29 @@ void PackDwC2Impl(OpParams& p, bool u8) {
   g.npad = npad;
   g.nr = 32;
   FinishRequantVectors(g);
+  if (row_pairs) g.scratch.assign(static_cast<size_t>(DwRowsScratchBytes(p)), 0);
 }
 
 }  // namespace
 
+int64_t DwRowBufferPixels(const OpParams& p) { return static_cast<int64_t>(p.out_w - 1) * p.stride_w + p.k_w + 1; }
+int64_t DwRowsScratchBytes(const OpParams& p) { return p.k_h * DwRowBufferPixels(p) * 128 + 64; }
+
+// Not for dilation (the pairs are neighbouring pixels) or for fewer than 32 channels that the 32c2 kernel packs
+// several pixels per vector for (it wastes fewer lanes there).
+static bool DwRowsShapeApplies(const OpParams& p) {
+  const int c = p.out_c;
+  return p.dil_h == 1 && p.dil_w == 1 && !(p.stride_w == 1 && c < 32 && 32 % c == 0) &&
+         DwRowsScratchBytes(p) <= (int64_t{8} << 20);
+}
+bool DwRowsApplies(const OpParams& p) { return DwApplies(p) && DwRowsShapeApplies(p); }
+bool DwRowsQu8Applies(const OpParams& p) { return DwQu8Applies(p) && DwRowsShapeApplies(p); }
+
 void PackDw(OpParams& p) { PackDwImpl(p, false); }
 void PackDwQu8(OpParams& p) { PackDwImpl(p, true); }
-void PackDwC2(OpParams& p) { PackDwC2Impl(p, false); }
-void PackDwC2Qu8(OpParams& p) { PackDwC2Impl(p, true); }
+void PackDwC2(OpParams& p) { PackDwC2Impl(p, false, false); }
+void PackDwC2Qu8(OpParams& p) { PackDwC2Impl(p, true, false); }
+void PackDwRows(OpParams& p) { PackDwC2Impl(p, false, true); }
+void PackDwRowsQu8(OpParams& p) { PackDwC2Impl(p, true, true); }
 
 }  // namespace edgert

@@ -114,7 +114,10 @@ struct Split {
 inline Split SplitRange(int64_t n, int max_parts, int64_t align, int64_t min_size) {
   Split s;
   s.n = n;
-  if (max_parts < 1) max_parts = 1;
+  if (max_parts <= 1) {  // one range (every single-threaded run): no divisions, which tiny ops would notice
+    s.step = n > 0 ? n : 1;
+    return s;
+  }
   if (min_size < align) min_size = align;
   int64_t step = (n + max_parts - 1) / max_parts;
   if (step < min_size) step = min_size;

@@ -8,6 +8,7 @@
 // - dwconv_qu8_direct_32c2_avx512vnni / dwconv_qu8_direct_8c_avx2: the same for uint8 (zero-extended inputs,
 //   weights w - filter_zp packed by PackDwC2Qu8 / PackDwQu8, |pair sum| <= 2 * 255 * 255; unsigned store).
 // Padded taps read x = in_zp, which the bias correction cancels exactly. Requantization: kernels/requant_x86.h.
+#include <stdint.h>
 #include <string.h>
 
 #include <algorithm>
@@ -78,7 +79,7 @@ EDGERT_AVX512VNNI inline void DwBlock(const int8_t* base, const int64_t* off, co
 // pointer; then each edge pixel with its tap pointers computed once for all blocks. The geometry is copied into
 // locals: the int8 stores may alias p.
 template <int MODE, bool U8>
-EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
+EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce, uint8_t*) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
@@ -157,6 +158,122 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
   }
 }
 
+// acc += a . b in int16 pairs (vpdpwssd, no saturation), in place; inline asm for the reason of Dpbusd in the
+// GEMM kernels (GCC 12 copies the accumulator around the intrinsic).
+EDGERT_AVX512VNNI inline void Dpwssd(__m512i& acc, __m512i a, __m512i b) {
+  __asm__("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(a), "v"(b));
+}
+
+// One input pixel's 32 channels from c0 as int16, in_zp outside the input (x < 0, x >= in_w or no row).
+template <bool U8>
+EDGERT_AVX512VNNI inline __m512i RowPixel(const OpParams& p, const int8_t* src_row, int x, __mmask32 mask,
+                                          __m512i vizp) {
+  if (src_row == nullptr || x < 0 || x >= p.in_w) return vizp;
+  return Widen16<U8>(_mm256_maskz_loadu_epi8(mask, src_row + static_cast<int64_t>(x) * p.in_c));
+}
+
+// Fills one row buffer (pack/gemm_pack.h PackDwRows): pixel i holds the pairs (x[i - pad_w], x[i - pad_w + 1])
+// of the 32 channels from c0 (src_row already offset by c0; nullptr: a padding row), as vpunpck[lh]wd order them.
+// Each input pixel is widened once here instead of once per tap pair and output pixel.
+template <bool U8>
+EDGERT_AVX512VNNI void BuildRowBuffer(const OpParams& p, const int8_t* src_row, __mmask32 mask, int64_t pixels,
+                                      int16_t* dst) {
+  const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
+  __m512i prev = RowPixel<U8>(p, src_row, -p.pad_w, mask, vizp);
+  for (int64_t i = 0; i < pixels; ++i, dst += 64) {
+    const __m512i next = RowPixel<U8>(p, src_row, static_cast<int>(i + 1 - p.pad_w), mask, vizp);
+    _mm512_storeu_si512(dst, _mm512_unpacklo_epi16(prev, next));
+    _mm512_storeu_si512(dst + 32, _mm512_unpackhi_epi16(prev, next));
+    prev = next;
+  }
+}
+
+// PX neighbouring output pixels from ox of the 32-channel block from c0: per filter row fy and pair q, one
+// vpdpwssd per half and pixel on the row buffers (rows[fy]), weights loaded once for the PX pixels (PX * 2
+// accumulator chains). Bias and requant vectors are loaded here, around the loop, not held across it: kept in
+// registers they pushed the accumulators onto the stack.
+template <int PX, int MODE>
+EDGERT_AVX512VNNI inline void DwRowsPixels(const OpParams& p, const int16_t* const* rows, const int16_t* wblk,
+                                           int row_pairs, int ox, int c0, int8_t* out, int c, __mmask32 mask) {
+  const PackedGemm& g = p.gemm;
+  __m512i lo[PX], hi[PX];
+#pragma GCC unroll 8
+  for (int i = 0; i < PX; ++i) {
+    lo[i] = _mm512_loadu_si512(g.bias.data() + c0);
+    hi[i] = _mm512_loadu_si512(g.bias.data() + c0 + 16);
+  }
+  const int64_t step = static_cast<int64_t>(p.stride_w) * 64;  // int16 elements between neighbouring outputs
+  const int16_t* wq = wblk;
+  for (int fy = 0; fy < p.k_h; ++fy) {
+    const int16_t* r = rows[fy] + ox * step;
+    for (int q = 0; q < row_pairs; ++q, wq += 64, r += 128) {
+      const __m512i w_lo = _mm512_loadu_si512(wq), w_hi = _mm512_loadu_si512(wq + 32);
+#pragma GCC unroll 8
+      for (int i = 0; i < PX; ++i) {
+        Dpwssd(lo[i], _mm512_loadu_si512(r + i * step), w_lo);
+        Dpwssd(hi[i], _mm512_loadu_si512(r + i * step + 32), w_hi);
+      }
+    }
+  }
+  const Requant512<MODE> rq_lo(g, c0, p), rq_hi(g, c0 + 16, p);
+#pragma GCC unroll 8
+  for (int i = 0; i < PX; ++i) {
+    _mm256_mask_storeu_epi8(out + static_cast<int64_t>(ox + i) * c, mask,
+                            _mm512_cvtepi16_epi8(_mm512_packs_epi32(rq_lo.Apply(lo[i]), rq_hi.Apply(hi[i]))));
+  }
+}
+
+// dwconv_q?8_rows_32c2_avx512vnni: output rows [row0, row1) and channels [cb, ce) (32-channel blocks). Per block,
+// the k_h input rows an output row needs are kept as row buffers in a ring (slot iy mod k_h, so the rows an output
+// row shares with the previous one are not rebuilt); padding is part of the buffers, so no pixel is an edge case.
+template <int MODE, bool U8>
+EDGERT_AVX512VNNI void DwRows(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce,
+                              uint8_t* scratch) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
+  const int c = g.n, k_h = p.k_h, row_pairs = (p.k_w + 1) / 2;
+  const int in_h = p.in_h, in_w = p.in_w, in_c = p.in_c, out_h = p.out_h, out_w = p.out_w;
+  const int64_t pixels = DwRowBufferPixels(p), slot_elems = pixels * 64;
+  int16_t* slots = reinterpret_cast<int16_t*>(scratch);
+  int64_t keys[kMaxDwTaps];
+  const int16_t* rows[kMaxDwTaps];
+  for (int c0 = cb; c0 < ce; c0 += 32) {
+    const int nv = std::min(32, c - c0);
+    const __mmask32 mask = nv >= 32 ? ~0u : (1u << nv) - 1;
+    const int16_t* wblk = w + static_cast<int64_t>(c0 / 32) * k_h * row_pairs * 64;
+    for (int s = 0; s < k_h; ++s) keys[s] = INT64_MIN;  // nothing built for this block yet
+    for (int row = row0; row < row1; ++row) {
+      const int b = row / out_h, oy = row % out_h;
+      const int y0 = oy * p.stride_h - p.pad_h;
+      int slot0 = y0 % k_h;  // slot of input row iy: iy mod k_h; the k_h rows of a window get distinct slots
+      if (slot0 < 0) slot0 += k_h;
+      for (int fy = 0; fy < k_h; ++fy) {
+        const int iy = y0 + fy;
+        const bool inside = iy >= 0 && iy < in_h;
+        const int64_t key = inside ? static_cast<int64_t>(b) * in_h + iy : -1;  // padding rows are all alike
+        const int slot = slot0 + fy < k_h ? slot0 + fy : slot0 + fy - k_h;
+        int16_t* buf = slots + slot * slot_elems;
+        if (keys[slot] != key) {
+          BuildRowBuffer<U8>(p, inside ? input + (static_cast<int64_t>(b) * in_h + iy) * in_w * in_c + c0 : nullptr,
+                             mask, pixels, buf);
+          keys[slot] = key;
+        }
+        rows[fy] = buf;
+      }
+      int8_t* out = output + (static_cast<int64_t>(b) * out_h + oy) * out_w * c + c0;
+      int ox = 0;
+      for (; ox + 4 <= out_w; ox += 4) {
+        DwRowsPixels<4, MODE>(p, rows, wblk, row_pairs, ox, c0, out, c, mask);
+      }
+      for (; ox < out_w; ++ox) {
+        DwRowsPixels<1, MODE>(p, rows, wblk, row_pairs, ox, c0, out, c, mask);
+      }
+    }
+  }
+}
+
 // n (1..8) bytes at src, zero-extended to 64 bits; the common widths without a memcpy call.
 inline int64_t LoadBytes(const int8_t* src, int n) {
   int64_t bytes = 0;
@@ -171,7 +288,7 @@ inline int64_t LoadBytes(const int8_t* src, int n) {
 }
 
 template <int MODE, bool U8, bool DM1>
-EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce) {
+EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce, uint8_t*) {
   const PackedGemm& g = p.gemm;
   const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
   int8_t* output = TensorData<int8_t>(p.out[0], arena);
@@ -216,7 +333,7 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int 
   }
 }
 
-typedef void (*DwRowsFn)(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce);
+typedef void (*DwRowsFn)(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce, uint8_t* scratch);
 
 // Runs rows(p, arena, ...) over the op split into tasks of output rows and, when the rows are too few for every
 // thread (7 x 7 late layers), channel blocks of `block` channels. Each output is written by one task, computed as
@@ -229,10 +346,10 @@ void DwParallel(const OpParams& p, uint8_t* arena, DwRowsFn rows_fn, int block) 
   const Split rs = threads == 1 ? SplitRange(rows, 1, 1, rows) : SplitRange(rows, 4 * threads, 1, 1);
   const Split cs = rs.parts >= 4 * threads ? SplitRange(nblocks, 1, 1, nblocks)
                                            : SplitRange(nblocks, (4 * threads + rs.parts - 1) / rs.parts, 1, 1);
-  ParallelFor(p, rs.parts * cs.parts, work, [&](int, int task) {
-    const int rt = task / cs.parts, ct = task % cs.parts;
+  ParallelFor(p, rs.parts * cs.parts, work, [&](int worker, int task) {
+    const int rt = cs.parts == 1 ? task : task / cs.parts, ct = cs.parts == 1 ? 0 : task % cs.parts;
     rows_fn(p, arena, static_cast<int>(rs.Begin(rt)), static_cast<int>(rs.End(rt)), static_cast<int>(cs.Begin(ct)) * block,
-            std::min(c, static_cast<int>(cs.End(ct)) * block));
+            std::min(c, static_cast<int>(cs.End(ct)) * block), WorkerScratch(p, worker));
   });
 }
 
@@ -241,6 +358,14 @@ void Dw32Mode(const OpParams& p, uint8_t* arena) {
   const DwRowsFn fn = p.requant == EDGERT_REQUANT_FP32        ? Dw32<EDGERT_REQUANT_FP32, U8>
                       : p.requant == EDGERT_REQUANT_GEMMLOWP_UP ? Dw32<EDGERT_REQUANT_GEMMLOWP_UP, U8>
                                                                 : Dw32<EDGERT_REQUANT_GEMMLOWP, U8>;
+  DwParallel(p, arena, fn, 32);
+}
+
+template <bool U8>
+void DwRowsMode(const OpParams& p, uint8_t* arena) {
+  const DwRowsFn fn = p.requant == EDGERT_REQUANT_FP32        ? DwRows<EDGERT_REQUANT_FP32, U8>
+                      : p.requant == EDGERT_REQUANT_GEMMLOWP_UP ? DwRows<EDGERT_REQUANT_GEMMLOWP_UP, U8>
+                                                                : DwRows<EDGERT_REQUANT_GEMMLOWP, U8>;
   DwParallel(p, arena, fn, 32);
 }
 
@@ -261,6 +386,8 @@ void Dw8Any(const OpParams& p, uint8_t* arena) {
 void dwconv_qs8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<false>(p, arena); }
 void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<false>(p, arena); }
 void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32Mode<true>(p, arena); }
+void dwconv_qs8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { DwRowsMode<false>(p, arena); }
+void dwconv_qu8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { DwRowsMode<true>(p, arena); }
 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<true>(p, arena); }
 
 }  // namespace kernels

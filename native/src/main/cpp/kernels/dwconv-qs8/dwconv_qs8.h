@@ -12,6 +12,9 @@ void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
 // uint8 (pack hooks PackDwC2Qu8 / PackDwQu8).
 void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
+// Row buffers (pack hooks PackDwRows / PackDwRowsQu8): each input pixel widened and paired once per output row.
+void dwconv_qs8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
+void dwconv_qu8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
 
 // arm64 (aarch64 builds only), depth multiplier 1, pack hooks PackDwArm / PackDwArmQu8 (pack/gemm_pack_arm.h).
 void dwconv_qs8_direct_16c_neon(const OpParams& p, uint8_t* arena);

@@ -90,6 +90,55 @@ struct U8C4x16 {
     }
   }
 
+  // One row (FULLY_CONNECTED with batch 1) over NB column blocks at once: each broadcast of A feeds NB
+  // vpdpbusd, one per block, so the loop issues one A load per NB weight loads instead of one per weight load
+  // (measured on 128x128 and 640x128 weights: 1.3-1.7x faster than four one-block tiles; software prefetch
+  // made it slower). S accumulator sets over alternate K groups, at least 8 chains where NB allows, hide
+  // vpdpbusd's latency.
+  static constexpr int kRow1Blocks = 4;
+  template <int NB, int MODE>
+  EDGERT_AVX512VNNI static void Row1(const uint8_t* a, int kpad, const void* wv, int64_t wblock, const PackedGemm& g,
+                                     int n0, const OpParams& p, int8_t* c, const int32_t* rowsum) {
+    const int8_t* w = static_cast<const int8_t*>(wv);
+    constexpr int S = NB <= 2 ? 4 : 2;
+    __m512i acc[S * NB];
+#pragma GCC unroll 16
+    for (int i = 0; i < S * NB; ++i) acc[i] = i < NB ? _mm512_loadu_si512(g.bias.data() + n0 + 16 * i) : _mm512_setzero_si512();
+    const int k4 = kpad / 4;
+    int q = 0;
+    for (; q + S <= k4; q += S) {
+#pragma GCC unroll 4
+      for (int s = 0; s < S; ++s) {
+        int32_t av;
+        memcpy(&av, a + 4 * (q + s), 4);
+        const __m512i va = _mm512_set1_epi32(av);
+#pragma GCC unroll 4
+        for (int j = 0; j < NB; ++j) Dpbusd(acc[s * NB + j], va, _mm512_loadu_si512(w + j * wblock + 64 * (q + s)));
+      }
+    }
+    for (; q < k4; ++q) {
+      int32_t av;
+      memcpy(&av, a + 4 * q, 4);
+      const __m512i va = _mm512_set1_epi32(av);
+#pragma GCC unroll 4
+      for (int j = 0; j < NB; ++j) Dpbusd(acc[j], va, _mm512_loadu_si512(w + j * wblock + 64 * q));
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < NB; ++j) {
+      __m512i sum = acc[j];
+#pragma GCC unroll 4
+      for (int s = 1; s < S; ++s) sum = _mm512_add_epi32(sum, acc[s * NB + j]);
+      if (QU8) {
+        const uint32_t t = static_cast<uint32_t>(g.a_sum_mult) * static_cast<uint32_t>(rowsum[0]);  // wrapping
+        sum = _mm512_add_epi32(sum, _mm512_set1_epi32(static_cast<int32_t>(t)));
+      }
+      const int nv = g.n - (n0 + 16 * j);
+      const __mmask16 store_mask = nv >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nv) - 1);
+      const Requant512<MODE> rq(g, n0 + 16 * j, p);
+      _mm_mask_storeu_epi8(c + 16 * j, store_mask, _mm512_cvtepi32_epi8(rq.Apply(sum)));
+    }
+  }
+
   // A = x + 128 = x ^ 0x80 as uint8, 64 bytes at a time; short spans (one filter row of few channels, e.g.
   // micro_speech's 8 taps of 1 channel) 8 / 4 / 1 bytes at a time, cheaper than a masked 64-byte access.
   EDGERT_AVX512VNNI static inline void Copy(uint8_t* dst, const int8_t* src, int n, const OpParams&) {

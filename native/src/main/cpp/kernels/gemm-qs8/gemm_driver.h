@@ -11,6 +11,11 @@
 //                                                 int n0, int nvalid, const OpParams& p, C* c, int64_t c_stride,
 //                                                 const int32_t* rowsum);
 //     static void Copy(A* dst, const int8_t* src, int n, const OpParams& p);  // n input values -> A
+//     // optional: one row over NB (1..kRow1Blocks) column blocks, wblock bytes apart, at once (batch-1 FC)
+//     static constexpr int kRow1Blocks;
+//     template <int NB, int MODE> static void Row1(const A* a, int kpad, const void* w, int64_t wblock,
+//                                                 const PackedGemm& g, int n0, const OpParams& p, C* c,
+//                                                 const int32_t* rowsum);
 //     static void Fill(A* dst, int n, const OpParams& p);                     // n padded taps
 //     // count interior im2col rows (dst_step apart) of windows src_step apart in the input: each window is rows
 //     // spans of span input values, src_stride apart, written back to back
@@ -30,6 +35,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "edgert/plan.h"
@@ -41,6 +47,12 @@ namespace kernels {
 
 constexpr int kMaxRowsPerChunk = 64;  // PackedGemm::rows_per_chunk is at most this (pack/gemm_pack.cc)
 constexpr int kEdgeBytes = 1024;      // edge windows up to this many taps x channels are gathered on the stack
+
+// K::kRow1Blocks when the variant has a one-row kernel over several column blocks (K::Row1), else 1.
+template <class T, class = void>
+struct Row1BlocksOf : std::integral_constant<int, 1> {};
+template <class T>
+struct Row1BlocksOf<T, std::void_t<decltype(T::kRow1Blocks)>> : std::integral_constant<int, T::kRow1Blocks> {};
 
 template <class K>
 struct GemmDriver {
@@ -65,6 +77,28 @@ struct GemmDriver {
                                                                                           : kGemmlowp.data();
   }
 
+  static constexpr int kRow1Blocks = Row1BlocksOf<K>::value;
+  typedef void (*Row1Fn)(const A* a, int kpad, const void* w, int64_t wblock, const PackedGemm& g, int n0,
+                         const OpParams& p, C* c, const int32_t* rowsum);
+  // Row1s[MODE index][nb - 1] (kRow1Blocks > 1 only).
+  template <int MODE, size_t... I>
+  static constexpr std::array<Row1Fn, sizeof...(I)> MakeRow1s(std::index_sequence<I...>) {
+    return {{&K::template Row1<static_cast<int>(I) + 1, MODE>...}};
+  }
+  static const Row1Fn* Row1sFor(int mode) {
+    if constexpr (kRow1Blocks > 1) {
+      static constexpr std::array<Row1Fn, kRow1Blocks> kGemmlowp =
+          MakeRow1s<EDGERT_REQUANT_GEMMLOWP>(std::make_index_sequence<kRow1Blocks>());
+      static constexpr std::array<Row1Fn, kRow1Blocks> kUp =
+          MakeRow1s<EDGERT_REQUANT_GEMMLOWP_UP>(std::make_index_sequence<kRow1Blocks>());
+      static constexpr std::array<Row1Fn, kRow1Blocks> kFp32 =
+          MakeRow1s<EDGERT_REQUANT_FP32>(std::make_index_sequence<kRow1Blocks>());
+      return mode == EDGERT_REQUANT_FP32 ? kFp32.data() : mode == EDGERT_REQUANT_GEMMLOWP_UP ? kUp.data()
+                                                                                            : kGemmlowp.data();
+    }
+    return nullptr;
+  }
+
   // Rows [m0, m0 + rows) of A are in a; channel blocks [nb0, nb1) of C.
   static void Block(const OpParams& p, const TileFn* tiles, const A* a, const int32_t* rowsum, int m0, int rows,
                     int nb0, int nb1, C* output) {
@@ -76,6 +110,14 @@ struct GemmDriver {
       const TileFn tile = tiles[mr - 1];
       const A* am = a + static_cast<int64_t>(m) * g.kpad;
       C* cm = output + static_cast<int64_t>(m0 + m) * g.n;
+      if (kRow1Blocks > 1 && mr == 1) {  // a lone row: several column blocks per call
+        const Row1Fn* row1s = Row1sFor(p.requant);
+        for (int nb = nb0; nb < nb1; nb += kRow1Blocks) {
+          const int nbk = std::min(kRow1Blocks, nb1 - nb);
+          row1s[nbk - 1](am, g.kpad, w + nb * wblock, wblock, g, nb * K::kNr, p, cm + nb * K::kNr, rowsum + m);
+        }
+        continue;
+      }
       for (int nb = nb0; nb < nb1; ++nb) {
         const int n0 = nb * K::kNr;
         tile(am, g.kpad, w + nb * wblock, g, n0, std::min(K::kNr, g.n - n0), p, cm + n0, g.n, rowsum + m);
@@ -98,7 +140,7 @@ struct GemmDriver {
                             ? SplitRange(nblocks, 1, 1, nblocks)
                             : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1);
     ParallelFor(p, rows.parts * chans.parts, work, [&](int worker, int task) {
-      const int rt = task / chans.parts, ct = task % chans.parts;
+      const int rt = chans.parts == 1 ? task : task / chans.parts, ct = chans.parts == 1 ? 0 : task % chans.parts;
       const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
       A* a = reinterpret_cast<A*>(WorkerScratch(p, worker));
       int32_t rowsum[kMaxRowsPerChunk];  // K::kRowSums: each built row's sum of A
