@@ -131,6 +131,26 @@ int RunCases() {
     if (!s8) t.filter_zp(one_row.Int(0, 255));
     cases += t.Test("fc one row");
   }
+  // CONV_2D whose filter rows are whole 4-byte groups (k_w * in_c % 4 == 0, horizontal dilation 1): the direct
+  // scheme of the VNNI GEMM (no im2col rows; pack/gemm_pack.h PrepareDirectConv), its padded border and tiles cut
+  // at output-row ends; vertical dilation, strides, batches, all modes.
+  edgert_test::Rng direct(777);  // own stream: the shapes of the cases below stay as they were
+  for (int i = 0; i < 60; ++i) {
+    const int mode = modes[(i / 12) % 4];  // every shape in every mode
+    static const int kShapes[][3] = {{3, 3, 16}, {3, 3, 32}, {3, 3, 8}, {3, 3, 4}, {5, 5, 4}, {2, 2, 12},
+                                     {10, 4, 1}, {3, 1, 64}, {1, 4, 1}, {3, 4, 3}, {3, 3, 64}, {7, 2, 2}};
+    const int* sh = kShapes[i % 12];
+    const int dh = direct.Int(0, 3) == 0 ? 2 : 1;
+    const int eh = (sh[0] - 1) * dh + 1;
+    ConvTester t;
+    t.kind(ConvTester::kConv).dtype(edgert_test::kI8).mode(mode)
+        .input(direct.Int(1, 2), direct.Int(eh, eh + 12), direct.Int(sh[1], sh[1] + 14), sh[2])
+        .kernel(sh[0], sh[1]).stride(direct.Int(1, 2), direct.Int(1, 2)).dilation(dh, 1).padding(direct.Int(0, 1))
+        .out_channels(direct.Int(1, 70)).bias(i % 5 != 0).activation(i % 4).per_channel(i % 3 != 0)
+        .extremes(i % 6 == 0).input_zp(direct.Int(-128, 127)).output_zp(direct.Int(-128, 127))
+        .scales(direct.Float(0.01f, 0.5f), direct.Float(0.001f, 0.05f), direct.Float(0.01f, 2.0f)).seed(seed++);
+    cases += t.Test("direct conv");
+  }
   // MobileNet-style depthwise 3x3, stride 1 and 2, depth multiplier 1, channel counts around the vector widths.
   for (int i = 0; i < 64; ++i) {
     const int mode = modes[i % 4];

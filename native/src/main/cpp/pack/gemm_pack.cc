@@ -150,6 +150,23 @@ void PackGemmConv(OpParams& p, GemmLayout layout) {
   Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);
 }
 
+void PrepareDirectConv(OpParams& p, uint8_t border) {
+  PackedGemm& g = p.gemm;
+  g.direct = false;
+  g.padded.clear();
+  const int64_t span = static_cast<int64_t>(p.k_w) * p.in_c;
+  if (p.dil_w != 1 || span % 4 != 0 || p.k_h * p.k_w == 1 || g.kpad != g.k) return;
+  const int64_t rows = std::max<int64_t>(p.in_h + p.pad_h, static_cast<int64_t>(p.out_h - 1) * p.stride_h +
+                                                               static_cast<int64_t>(p.k_h - 1) * p.dil_h + 1);
+  const int64_t cols = std::max<int64_t>(p.in_w + p.pad_w, static_cast<int64_t>(p.out_w - 1) * p.stride_w + p.k_w);
+  const int64_t bytes = p.batches * rows * cols * p.in_c;
+  if (bytes > (int64_t{64} << 20)) return;  // im2col chunks instead of a copy this large
+  g.pad_rows = static_cast<int>(rows);
+  g.pad_cols = static_cast<int>(cols);
+  g.padded.assign(static_cast<size_t>(bytes), border);
+  g.direct = true;
+}
+
 void PackGemmFc(OpParams& p, GemmLayout layout) { Pack(p, layout, p.fc_batches, p.accum_depth, p.units); }
 
 bool GemmDwApplies(const OpParams& p) { return CommonApplies(p) && p.in_c == 1 && p.out_c == p.depth_multiplier; }

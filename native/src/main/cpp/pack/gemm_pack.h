@@ -41,6 +41,12 @@ bool GemmFcQu8Applies(const OpParams& p);
 
 // Packs p's weights, bias and requant vectors into p.gemm for the layout and sizes the row scratch.
 void PackGemmConv(OpParams& p, GemmLayout layout);
+// After PackGemmConv: for CONV_2D whose filter rows are whole 4-byte K groups (k_w * in_c % 4 == 0), horizontal
+// dilation 1 and more than one tap, sets up the direct (im2col-free) scheme: g.padded holds the input with the
+// padding around it (pad_rows x pad_cols pixels per batch, the border = `border`, the A value of a padded tap),
+// so that A row (b, oy, ox), filter row fy, is the span k_w * in_c bytes at pixel
+// (b, oy * stride_h + fy * dil_h, ox * stride_w) of it. Declines (g.direct stays false) otherwise.
+void PrepareDirectConv(OpParams& p, uint8_t border);
 void PackGemmFc(OpParams& p, GemmLayout layout);
 
 // DEPTHWISE_CONV_2D with one input channel (micro_speech: 1 channel, multiplier 8, 10 x 8 filter) is a

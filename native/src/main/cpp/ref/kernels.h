@@ -47,8 +47,13 @@ struct PackedGemm {
   std::vector<int64_t> up_rc_even, up_rc_odd, up_sh_even, up_sh_odd;
   std::vector<float> fscale;
   mutable std::vector<uint8_t> scratch;  // run-time rows of A; owned by the plan, written by the kernel
+  // Direct convolution (pack/gemm_pack.h PrepareDirectConv): the input copied into a padded
+  // [batches][pad_rows][pad_cols][in_c] buffer each run (border filled once at pack), A read in place.
+  bool direct = false;
+  int pad_rows = 0, pad_cols = 0;
+  mutable std::vector<uint8_t> padded;
   int64_t Bytes() const {
-    return static_cast<int64_t>(w.size() + scratch.size() +
+    return static_cast<int64_t>(w.size() + scratch.size() + padded.size() +
                                 4 * (bias.size() + mult.size() + left.size() + right.size() + rmask.size() +
                                      rhalf.size() + right_m1.size() + mult_odd.size() + fscale.size()) +
                                 8 * (up_rc_even.size() + up_rc_odd.size() + up_sh_even.size() + up_sh_odd.size()));

@@ -31,63 +31,101 @@ struct U8C4x16 {
   static constexpr int kMr = 8, kNr = 16, kWBytes = 1;
   static constexpr bool kRowSums = QU8;
 
-  template <int MR, int MODE>
-  EDGERT_AVX512VNNI static void Tile(const uint8_t* a, int kpad, const void* wv, const PackedGemm& g, int n0,
-                                     int nvalid, const OpParams& p, int8_t* c, int64_t c_stride,
-                                     const int32_t* rowsum) {
+  // Rows of A: row r, K group q of segment s at a + r * row_stride + s * seg_stride + 4 * q (segs segments of
+  // seg_k4 groups each, the weights' K groups in the same order): im2col rows in scratch are one segment; the
+  // direct convolution reads the k_h filter rows of each window from the padded input (kDirect). NB (1, 2)
+  // column blocks, wblock bytes apart in w, share each broadcast of A: 8 rows x 2 blocks keep 16 vpdpbusd chains
+  // in flight, 8 x 1 only 8, too few for its latency.
+  static constexpr bool kSegTiles = true;
+  static constexpr bool kDirect = !QU8;  // qu8 needs each row's sum of A, which im2col rows provide
+  template <int MR, int NB, int MODE>
+  EDGERT_AVX512VNNI __attribute__((always_inline)) static inline void TileSeg(
+      const uint8_t* a, int64_t row_stride, int segs, int64_t seg_stride, int seg_k4, const void* wv,
+      int64_t wblock, const PackedGemm& g, int n0, const OpParams& p, int8_t* c, int64_t c_stride,
+      const int32_t* rowsum) {
     const int8_t* w = static_cast<const int8_t*>(wv);
-    // Few rows (FULLY_CONNECTED with batch 1): S accumulators per row over interleaved K groups, summed at the
-    // end, so that vpdpbusd's latency is hidden; int32 sums wrap, so any order gives the same result.
-    constexpr int S = MR == 1 ? 4 : MR <= 3 ? 2 : 1;
-    __m512i acc[MR * S];
-    const __m512i vbias = _mm512_loadu_si512(g.bias.data() + n0);
-#pragma GCC unroll 8
-    for (int r = 0; r < MR * S; ++r) acc[r] = r < MR ? vbias : _mm512_setzero_si512();
-    const int k4 = kpad / 4;
-    int q = 0;
-    for (; q + S <= k4; q += S) {
+    // Few rows: S accumulators per row over interleaved K groups, summed at the end, so that vpdpbusd's latency
+    // is hidden; int32 sums wrap, so any order gives the same result.
+    constexpr int S = MR * NB >= 8 ? 1 : MR == 1 ? 4 : 2;
+    constexpr int R = MR * NB;  // accumulators per set: row r, block j at r * NB + j
+    __m512i acc[R * S];
+#pragma GCC unroll 16
+    for (int i = 0; i < R * S; ++i) {
+      acc[i] = i < R ? _mm512_loadu_si512(g.bias.data() + n0 + 16 * (i % NB)) : _mm512_setzero_si512();
+    }
+    for (int seg = 0; seg < segs; ++seg, a += seg_stride, w += 64 * seg_k4) {
+      int q = 0;
+      for (; q + S <= seg_k4; q += S) {
 #pragma GCC unroll 4
-      for (int s = 0; s < S; ++s) {
-        const __m512i vw = _mm512_loadu_si512(w + 64 * (q + s));
-        // Few rows: the tile streams its weights (from L2) with little work per byte; prefetch ahead.
-        if (MR <= 3) _mm_prefetch(reinterpret_cast<const char*>(w + 64 * (q + s)) + kPrefetchBytes, _MM_HINT_T0);
+        for (int s = 0; s < S; ++s) {
+          __m512i vw[NB];
+#pragma GCC unroll 2
+          for (int j = 0; j < NB; ++j) {
+            vw[j] = _mm512_loadu_si512(w + j * wblock + 64 * (q + s));
+            // Few rows: the tile streams its weights (from L2) with little work per byte; prefetch ahead.
+            if (MR <= 3) _mm_prefetch(reinterpret_cast<const char*>(w + j * wblock + 64 * (q + s)) + kPrefetchBytes, _MM_HINT_T0);
+          }
+#pragma GCC unroll 8
+          for (int r = 0; r < MR; ++r) {
+            int32_t av;
+            memcpy(&av, a + r * row_stride + 4 * (q + s), 4);
+            const __m512i va = _mm512_set1_epi32(av);
+#pragma GCC unroll 2
+            for (int j = 0; j < NB; ++j) Dpbusd(acc[s * R + r * NB + j], va, vw[j]);
+          }
+        }
+      }
+      for (; q < seg_k4; ++q) {
+        __m512i vw[NB];
+#pragma GCC unroll 2
+        for (int j = 0; j < NB; ++j) vw[j] = _mm512_loadu_si512(w + j * wblock + 64 * q);
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
           int32_t av;
-          memcpy(&av, a + static_cast<int64_t>(r) * kpad + 4 * (q + s), 4);
-          Dpbusd(acc[s * MR + r], _mm512_set1_epi32(av), vw);
+          memcpy(&av, a + r * row_stride + 4 * q, 4);
+          const __m512i va = _mm512_set1_epi32(av);
+#pragma GCC unroll 2
+          for (int j = 0; j < NB; ++j) Dpbusd(acc[r * NB + j], va, vw[j]);
         }
-      }
-    }
-    for (; q < k4; ++q) {
-      const __m512i vw = _mm512_loadu_si512(w + 64 * q);
-#pragma GCC unroll 8
-      for (int r = 0; r < MR; ++r) {
-        int32_t av;
-        memcpy(&av, a + static_cast<int64_t>(r) * kpad + 4 * q, 4);
-        Dpbusd(acc[r], _mm512_set1_epi32(av), vw);
       }
     }
 #pragma GCC unroll 4
     for (int s = 1; s < S; ++s) {
-#pragma GCC unroll 8
-      for (int r = 0; r < MR; ++r) acc[r] = _mm512_add_epi32(acc[r], acc[s * MR + r]);
+#pragma GCC unroll 16
+      for (int i = 0; i < R; ++i) acc[i] = _mm512_add_epi32(acc[i], acc[s * R + i]);
     }
     if (QU8) {
 #pragma GCC unroll 8
       for (int r = 0; r < MR; ++r) {
         const uint32_t t = static_cast<uint32_t>(g.a_sum_mult) * static_cast<uint32_t>(rowsum[r]);  // wrapping
-        acc[r] = _mm512_add_epi32(acc[r], _mm512_set1_epi32(static_cast<int32_t>(t)));
+#pragma GCC unroll 2
+        for (int j = 0; j < NB; ++j) acc[r * NB + j] = _mm512_add_epi32(acc[r * NB + j], _mm512_set1_epi32(static_cast<int32_t>(t)));
       }
     }
-    const Requant512<MODE> rq(g, n0, p);
-    const __mmask16 store_mask =
-        nvalid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nvalid) - 1);
+#pragma GCC unroll 2
+    for (int j = 0; j < NB; ++j) {
+      const int nvalid = g.n - (n0 + 16 * j);
+      const Requant512<MODE> rq(g, n0 + 16 * j, p);
+      const __mmask16 store_mask =
+          nvalid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nvalid) - 1);
 #pragma GCC unroll 8
-    for (int r = 0; r < MR; ++r) {
-      const __m128i v = _mm512_cvtepi32_epi8(rq.Apply(acc[r]));
-      _mm_mask_storeu_epi8(c + r * c_stride, store_mask, v);
+      for (int r = 0; r < MR; ++r) {
+        _mm_mask_storeu_epi8(c + r * c_stride + 16 * j, store_mask, _mm512_cvtepi32_epi8(rq.Apply(acc[r * NB + j])));
+      }
     }
+  }
+  // The segmented tile as a function (the driver's kSegTiles table).
+  template <int MR, int NB, int MODE>
+  EDGERT_AVX512VNNI static void TileDirect(const uint8_t* a, int64_t row_stride, int segs, int64_t seg_stride,
+                                           int seg_k4, const void* w, int64_t wblock, const PackedGemm& g, int n0,
+                                           const OpParams& p, int8_t* c, int64_t c_stride, const int32_t* rowsum) {
+    TileSeg<MR, NB, MODE>(a, row_stride, segs, seg_stride, seg_k4, w, wblock, g, n0, p, c, c_stride, rowsum);
+  }
+  template <int MR, int MODE>
+  EDGERT_AVX512VNNI static void Tile(const uint8_t* a, int kpad, const void* w, const PackedGemm& g, int n0,
+                                     int nvalid, const OpParams& p, int8_t* c, int64_t c_stride,
+                                     const int32_t* rowsum) {
+    TileSeg<MR, 1, MODE>(a, kpad, 1, 0, kpad / 4, w, 0, g, n0, p, c, c_stride, rowsum);
   }
 
   // One row (FULLY_CONNECTED with batch 1) over NB column blocks at once: each broadcast of A feeds NB
@@ -230,7 +268,10 @@ void fc_qu8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena) {
 void pack_gemm_qu8_conv_u8c4(OpParams& p) { PackGemmConv(p, kGemmU8C4Qu8); }
 void pack_gemm_qu8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4Qu8); }
 
-void pack_gemm_qs8_conv_u8c4(OpParams& p) { PackGemmConv(p, kGemmU8C4); }
+void pack_gemm_qs8_conv_u8c4(OpParams& p) {
+  PackGemmConv(p, kGemmU8C4);
+  PrepareDirectConv(p, static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u);  // A of a padded tap (Fill)
+}
 void pack_gemm_qs8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4); }
 
 void pack_gemm_qs8_dw_u8c4(OpParams& p) { PackGemmDw(p, kGemmU8C4); }

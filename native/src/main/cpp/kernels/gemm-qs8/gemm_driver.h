@@ -12,6 +12,12 @@
 //                                                 const int32_t* rowsum);
 //     static void Copy(A* dst, const int8_t* src, int n, const OpParams& p);  // n input values -> A
 //     // optional: one row over NB (1..kRow1Blocks) column blocks, wblock bytes apart, at once (batch-1 FC)
+//     // optional: tiles over NB (1, 2) column blocks wblock bytes apart, rows row_stride apart, K in segs
+//     // segments seg_stride apart (Block's im2col rows: one segment); kDirect: also the direct convolution
+//     static constexpr bool kSegTiles, kDirect;
+//     template <int MR, int NB, int MODE> static void TileDirect(const A* a, int64_t row_stride, int segs,
+//         int64_t seg_stride, int seg_k4, const void* w, int64_t wblock, const PackedGemm& g, int n0,
+//         const OpParams& p, C* c, int64_t c_stride, const int32_t* rowsum);
 //     static constexpr int kRow1Blocks;
 //     template <int NB, int MODE> static void Row1(const A* a, int kpad, const void* w, int64_t wblock,
 //                                                 const PackedGemm& g, int n0, const OpParams& p, C* c,
@@ -53,6 +59,16 @@ template <class T, class = void>
 struct Row1BlocksOf : std::integral_constant<int, 1> {};
 template <class T>
 struct Row1BlocksOf<T, std::void_t<decltype(T::kRow1Blocks)>> : std::integral_constant<int, T::kRow1Blocks> {};
+// K::kSegTiles when the variant has segmented tiles over 1 or 2 column blocks (K::TileDirect), else false;
+// K::kDirect when they also run the direct convolution (pack: PrepareDirectConv).
+template <class T, class = void>
+struct SegTilesOf : std::false_type {};
+template <class T>
+struct SegTilesOf<T, std::void_t<decltype(T::kSegTiles)>> : std::bool_constant<T::kSegTiles> {};
+template <class T, class = void>
+struct DirectOf : std::false_type {};
+template <class T>
+struct DirectOf<T, std::void_t<decltype(T::kDirect)>> : std::bool_constant<T::kDirect> {};
 
 template <class K>
 struct GemmDriver {
@@ -105,11 +121,16 @@ struct GemmDriver {
     const PackedGemm& g = p.gemm;
     const uint8_t* w = g.w.data();
     const int64_t wblock = static_cast<int64_t>(g.kpad) * K::kNr * K::kWBytes;
+    const SegTileFn* seg_tiles = SegTilesFor(p.requant);
     for (int m = 0; m < rows; m += K::kMr) {
       const int mr = std::min(K::kMr, rows - m);
       const TileFn tile = tiles[mr - 1];
       const A* am = a + static_cast<int64_t>(m) * g.kpad;
       C* cm = output + static_cast<int64_t>(m0 + m) * g.n;
+      if (kSegTiles && mr > 1) {  // rows of scratch: one segment
+        SegBlocks(p, seg_tiles, am, g.kpad, 1, 0, g.kpad / 4, mr, nb0, nb1, cm, rowsum + m);
+        continue;
+      }
       if (kRow1Blocks > 1 && mr == 1) {  // a lone row: several column blocks per call
         const Row1Fn* row1s = Row1sFor(p.requant);
         for (int nb = nb0; nb < nb1; nb += kRow1Blocks) {
@@ -125,9 +146,102 @@ struct GemmDriver {
     }
   }
 
+  static constexpr bool kSegTiles = SegTilesOf<K>::value;
+  static constexpr bool kDirect = DirectOf<K>::value;
+  typedef void (*SegTileFn)(const A* a, int64_t row_stride, int segs, int64_t seg_stride, int seg_k4,
+                            const void* w, int64_t wblock, const PackedGemm& g, int n0, const OpParams& p, C* c,
+                            int64_t c_stride, const int32_t* rowsum);
+  // SegTiles[MODE index][(nb - 1) * kMr + mr - 1].
+  template <int MODE, size_t... I>
+  static constexpr std::array<SegTileFn, sizeof...(I)> MakeSegTiles(std::index_sequence<I...>) {
+    return {{&K::template TileDirect<static_cast<int>(I) % K::kMr + 1, static_cast<int>(I) / K::kMr + 1, MODE>...}};
+  }
+  static const SegTileFn* SegTilesFor(int mode) {
+    if constexpr (kSegTiles) {
+      static constexpr std::array<SegTileFn, 2 * K::kMr> kGemmlowp =
+          MakeSegTiles<EDGERT_REQUANT_GEMMLOWP>(std::make_index_sequence<2 * K::kMr>());
+      static constexpr std::array<SegTileFn, 2 * K::kMr> kUp =
+          MakeSegTiles<EDGERT_REQUANT_GEMMLOWP_UP>(std::make_index_sequence<2 * K::kMr>());
+      static constexpr std::array<SegTileFn, 2 * K::kMr> kFp32 =
+          MakeSegTiles<EDGERT_REQUANT_FP32>(std::make_index_sequence<2 * K::kMr>());
+      return mode == EDGERT_REQUANT_FP32 ? kFp32.data() : mode == EDGERT_REQUANT_GEMMLOWP_UP ? kUp.data()
+                                                                                            : kGemmlowp.data();
+    }
+    return nullptr;
+  }
+  // Column blocks [nb0, nb1) of mr rows through the segmented tiles, two blocks per call where possible.
+  static void SegBlocks(const OpParams& p, const SegTileFn* tiles, const A* a, int64_t row_stride, int segs,
+                        int64_t seg_stride, int seg_k4, int mr, int nb0, int nb1, C* c, const int32_t* rowsum) {
+    const PackedGemm& g = p.gemm;
+    const int64_t wblock = static_cast<int64_t>(g.kpad) * K::kNr * K::kWBytes;
+    for (int nb = nb0; nb < nb1; nb += 2) {
+      const int nbk = std::min(2, nb1 - nb);
+      tiles[(nbk - 1) * K::kMr + mr - 1](a, row_stride, segs, seg_stride, seg_k4, g.w.data() + nb * wblock, wblock,
+                                          g, nb * K::kNr, p, c + nb * K::kNr, g.n, rowsum);
+    }
+  }
+
+  // The direct convolution (g.direct): the input is copied (K::Copy, as A) into the interior of g.padded, whose
+  // border pack filled; then each tile of up to kMr neighbouring pixels of one output row reads its k_h filter-row
+  // segments in place, no im2col rows. Same split as Run, same per-output arithmetic.
+  static void RunDirect(const OpParams& p, uint8_t* arena) {
+    const PackedGemm& g = p.gemm;
+    const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+    C* output = TensorData<C>(p.out[0], arena);
+    A* padded = reinterpret_cast<A*>(g.padded.data());
+    const int64_t cols = g.pad_cols, in_c = p.in_c, row_bytes = static_cast<int64_t>(p.in_w) * in_c;
+    for (int b = 0; b < p.batches; ++b) {
+      for (int y = 0; y < p.in_h; ++y) {
+        K::Copy(padded + ((static_cast<int64_t>(b) * g.pad_rows + y + p.pad_h) * cols + p.pad_w) * in_c,
+                input + (static_cast<int64_t>(b) * p.in_h + y) * row_bytes, static_cast<int>(row_bytes), p);
+      }
+    }
+    const SegTileFn* tiles = SegTilesFor(p.requant);
+    const int nblocks = (g.n + K::kNr - 1) / K::kNr;
+    const int64_t work = static_cast<int64_t>(g.m) * g.n * g.k;
+    const int threads = UsableThreads(p, work);
+    const Split rows = threads == 1 ? SplitRange(g.m, 1, 1, g.m) : SplitRange(g.m, 4 * threads, K::kMr, K::kMr);
+    const Split chans = rows.parts >= 2 * threads
+                            ? SplitRange(nblocks, 1, 1, nblocks)
+                            : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1);
+    const int64_t row_stride = static_cast<int64_t>(p.stride_w) * in_c, seg_stride = p.dil_h * cols * in_c;
+    const int seg_k4 = p.k_w * p.in_c / 4, plane = p.out_h * p.out_w;
+    ParallelFor(p, rows.parts * chans.parts, work, [&](int, int task) {
+      const int rt = chans.parts == 1 ? task : task / chans.parts, ct = chans.parts == 1 ? 0 : task % chans.parts;
+      const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
+      int64_t m = rows.Begin(rt);
+      const int64_t m_end = rows.End(rt);
+      int b = static_cast<int>(m / plane), oy = static_cast<int>(m % plane) / p.out_w, ox = static_cast<int>(m % p.out_w);
+      while (m < m_end) {
+        const int n = static_cast<int>(std::min<int64_t>(p.out_w - ox, m_end - m));  // pixels left in this row
+        const A* base = padded + ((static_cast<int64_t>(b) * g.pad_rows + static_cast<int64_t>(oy) * p.stride_h) * cols +
+                                  static_cast<int64_t>(ox) * p.stride_w) * in_c;
+        for (int i = 0; i < n; i += K::kMr) {
+          SegBlocks(p, tiles, base + i * row_stride, row_stride, p.k_h, seg_stride, seg_k4, std::min(K::kMr, n - i),
+                    nb0, nb1, output + (m + i) * g.n, nullptr);
+        }
+        m += n;
+        ox += n;
+        if (ox == p.out_w) {
+          ox = 0;
+          if (++oy == p.out_h) {
+            oy = 0;
+            ++b;
+          }
+        }
+      }
+    });
+  }
+
   template <bool kConv>
   static void Run(const OpParams& p, uint8_t* arena) {
     const PackedGemm& g = p.gemm;
+    if constexpr (kConv && kDirect) {
+      if (g.direct) {
+        RunDirect(p, arena);
+        return;
+      }
+    }
     const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
     C* output = TensorData<C>(p.out[0], arena);
     const TileFn* tiles = TilesFor(p.requant);
