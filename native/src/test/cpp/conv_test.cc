@@ -135,11 +135,13 @@ int RunCases() {
   // scheme of the VNNI GEMM (no im2col rows; pack/gemm_pack.h PrepareDirectConv), its padded border and tiles cut
   // at output-row ends; vertical dilation, strides, batches, all modes.
   edgert_test::Rng direct(777);  // own stream: the shapes of the cases below stay as they were
-  for (int i = 0; i < 60; ++i) {
-    const int mode = modes[(i / 12) % 4];  // every shape in every mode
+  // Fewer than 4 channels with k_w * in_c % 4 != 0 (RGB first layers) run widened to 4 channels.
+  for (int i = 0; i < 80; ++i) {
+    const int mode = modes[(i / 16) % 4];  // every shape in every mode
     static const int kShapes[][3] = {{3, 3, 16}, {3, 3, 32}, {3, 3, 8}, {3, 3, 4}, {5, 5, 4}, {2, 2, 12},
-                                     {10, 4, 1}, {3, 1, 64}, {1, 4, 1}, {3, 4, 3}, {3, 3, 64}, {7, 2, 2}};
-    const int* sh = kShapes[i % 12];
+                                     {10, 4, 1}, {3, 1, 64}, {1, 4, 1}, {3, 4, 3}, {3, 3, 64}, {7, 2, 2},
+                                     {3, 3, 3}, {3, 3, 1}, {5, 5, 2}, {7, 7, 3}};
+    const int* sh = kShapes[i % 16];
     const int dh = direct.Int(0, 3) == 0 ? 2 : 1;
     const int eh = (sh[0] - 1) * dh + 1;
     ConvTester t;

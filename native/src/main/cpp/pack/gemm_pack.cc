@@ -1,6 +1,8 @@
 // Weight packing for the qs8 GEMM variants (see gemm_pack.h).
 #include "pack/gemm_pack.h"
 
+#include <string.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -150,17 +152,36 @@ void PackGemmConv(OpParams& p, GemmLayout layout) {
   Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);
 }
 
-void PrepareDirectConv(OpParams& p, uint8_t border) {
+void PrepareDirectConv(OpParams& p, GemmLayout layout, uint8_t border) {
   PackedGemm& g = p.gemm;
   g.direct = false;
   g.padded.clear();
-  const int64_t span = static_cast<int64_t>(p.k_w) * p.in_c;
-  if (p.dil_w != 1 || span % 4 != 0 || p.k_h * p.k_w == 1 || g.kpad != g.k) return;
+  // Channels per padded pixel: in_c, or 4 for fewer channels whose filter rows are not whole 4-byte groups (RGB
+  // first layers: 3 -> 4, a third more multiply-adds instead of an im2col row per pixel).
+  const int cpad = (p.k_w * p.in_c) % 4 == 0 ? p.in_c : p.in_c < 4 ? 4 : 0;
+  if (p.dil_w != 1 || cpad == 0 || (p.k_w * cpad) % 4 != 0 || p.k_h * p.k_w == 1) return;
   const int64_t rows = std::max<int64_t>(p.in_h + p.pad_h, static_cast<int64_t>(p.out_h - 1) * p.stride_h +
                                                                static_cast<int64_t>(p.k_h - 1) * p.dil_h + 1);
   const int64_t cols = std::max<int64_t>(p.in_w + p.pad_w, static_cast<int64_t>(p.out_w - 1) * p.stride_w + p.k_w);
-  const int64_t bytes = p.batches * rows * cols * p.in_c;
+  const int64_t bytes = p.batches * rows * cols * cpad;
   if (bytes > (int64_t{64} << 20)) return;  // im2col chunks instead of a copy this large
+  if (cpad != p.in_c) {
+    // Repack with the filter [n][k_h][k_w][in_c] widened to cpad channels, zero weights in the added ones
+    // (their input bytes then do not matter; the bias correction sums the same weights).
+    const int taps = p.k_h * p.k_w, n = p.out_c;
+    const uint8_t* w = static_cast<const uint8_t*>(p.in[1].data);
+    std::vector<uint8_t> wide(static_cast<size_t>(n) * taps * cpad, 0);
+    for (int64_t i = 0; i < static_cast<int64_t>(n) * taps; ++i) {
+      memcpy(wide.data() + i * cpad, w + i * p.in_c, static_cast<size_t>(p.in_c));
+    }
+    const void* saved = p.in[1].data;
+    p.in[1].data = wide.data();
+    Pack(p, layout, p.batches * p.out_h * p.out_w, taps * cpad, n);
+    p.in[1].data = saved;
+  }
+  if (g.kpad != g.k) return;  // cannot happen: k_w * cpad is a multiple of 4
+  g.direct_c = cpad;
+  g.direct_fill = border;
   g.pad_rows = static_cast<int>(rows);
   g.pad_cols = static_cast<int>(cols);
   g.padded.assign(static_cast<size_t>(bytes), border);

@@ -41,12 +41,14 @@ bool GemmFcQu8Applies(const OpParams& p);
 
 // Packs p's weights, bias and requant vectors into p.gemm for the layout and sizes the row scratch.
 void PackGemmConv(OpParams& p, GemmLayout layout);
-// After PackGemmConv: for CONV_2D whose filter rows are whole 4-byte K groups (k_w * in_c % 4 == 0), horizontal
-// dilation 1 and more than one tap, sets up the direct (im2col-free) scheme: g.padded holds the input with the
-// padding around it (pad_rows x pad_cols pixels per batch, the border = `border`, the A value of a padded tap),
-// so that A row (b, oy, ox), filter row fy, is the span k_w * in_c bytes at pixel
-// (b, oy * stride_h + fy * dil_h, ox * stride_w) of it. Declines (g.direct stays false) otherwise.
-void PrepareDirectConv(OpParams& p, uint8_t border);
+// After PackGemmConv(p, layout): for CONV_2D with horizontal dilation 1 and more than one tap whose filter rows
+// are whole 4-byte K groups (k_w * in_c % 4 == 0, or made so by widening fewer than 4 channels to 4: the weights
+// are repacked with zeros in the added channels), sets up the direct (im2col-free) scheme: g.padded holds the
+// input, direct_c channels per pixel, with the padding around it (pad_rows x pad_cols pixels per batch, the
+// border and added channels = `border`, the A value of a padded tap), so that A row (b, oy, ox), filter row fy,
+// is the span k_w * direct_c bytes at pixel (b, oy * stride_h + fy * dil_h, ox * stride_w) of it. Declines
+// (g.direct stays false, the packing as it was) otherwise.
+void PrepareDirectConv(OpParams& p, GemmLayout layout, uint8_t border);
 void PackGemmFc(OpParams& p, GemmLayout layout);
 
 // DEPTHWISE_CONV_2D with one input channel (micro_speech: 1 channel, multiplier 8, 10 x 8 filter) is a

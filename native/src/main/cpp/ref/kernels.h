@@ -50,7 +50,8 @@ struct PackedGemm {
   // Direct convolution (pack/gemm_pack.h PrepareDirectConv): the input copied into a padded
   // [batches][pad_rows][pad_cols][in_c] buffer each run (border filled once at pack), A read in place.
   bool direct = false;
-  int pad_rows = 0, pad_cols = 0;
+  int direct_c = 0, pad_rows = 0, pad_cols = 0;  // channels per padded pixel (in_c, or 4 for 1-3), geometry
+  uint8_t direct_fill = 0;                        // the border's (and added channels') byte
   mutable std::vector<uint8_t> padded;
   int64_t Bytes() const {
     return static_cast<int64_t>(w.size() + scratch.size() + padded.size() +

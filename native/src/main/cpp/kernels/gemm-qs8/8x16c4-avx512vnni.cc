@@ -209,6 +209,27 @@ struct U8C4x16 {
     }
     for (; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
   }
+  // pixels input pixels of c (1..3) channels into 4-byte pixels of A (x ^ 0x80), the added bytes = fill: four
+  // pixels per 16 bytes through one byte shuffle (the direct convolution's widened RGB input).
+  EDGERT_AVX512VNNI static void CopyExpand(uint8_t* dst, const int8_t* src, int pixels, int c, uint8_t fill) {
+    alignas(16) int8_t idx[16];
+    alignas(16) uint8_t mix[16];
+    for (int j = 0; j < 16; ++j) {
+      const bool data = j % 4 < c;
+      idx[j] = static_cast<int8_t>(data ? (j / 4) * c + j % 4 : -1);  // -1: shuffle writes 0
+      mix[j] = data ? 0x80u : fill;                                    // 0 ^ fill = fill
+    }
+    const __m128i vidx = _mm_load_si128(reinterpret_cast<const __m128i*>(idx));
+    const __m128i vmix = _mm_load_si128(reinterpret_cast<const __m128i*>(mix));
+    int i = 0;
+    for (; i + 4 <= pixels; i += 4) {
+      const __m128i x = _mm_maskz_loadu_epi8(static_cast<__mmask16>((1u << (4 * c)) - 1), src + i * c);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 4 * i), _mm_xor_si128(_mm_shuffle_epi8(x, vidx), vmix));
+    }
+    for (; i < pixels; ++i) {
+      for (int j = 0; j < 4; ++j) dst[4 * i + j] = j < c ? static_cast<uint8_t>(src[i * c + j]) ^ 0x80u : fill;
+    }
+  }
   // count windows, src_step apart in the input, into rows dst_step apart: each window is rows spans of span
   // input values, src_stride apart, written back to back. Spans of 32 bytes or more: 64-byte chunks, the last
   // one masked (mask computed once).
@@ -270,7 +291,7 @@ void pack_gemm_qu8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4Qu8); }
 
 void pack_gemm_qs8_conv_u8c4(OpParams& p) {
   PackGemmConv(p, kGemmU8C4);
-  PrepareDirectConv(p, static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u);  // A of a padded tap (Fill)
+  PrepareDirectConv(p, kGemmU8C4, static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u);  // A of a padded tap
 }
 void pack_gemm_qs8_fc_u8c4(OpParams& p) { PackGemmFc(p, kGemmU8C4); }
 

@@ -189,11 +189,16 @@ struct GemmDriver {
     const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
     C* output = TensorData<C>(p.out[0], arena);
     A* padded = reinterpret_cast<A*>(g.padded.data());
-    const int64_t cols = g.pad_cols, in_c = p.in_c, row_bytes = static_cast<int64_t>(p.in_w) * in_c;
+    const int64_t cols = g.pad_cols, in_c = g.direct_c, row_bytes = static_cast<int64_t>(p.in_w) * p.in_c;
     for (int b = 0; b < p.batches; ++b) {
       for (int y = 0; y < p.in_h; ++y) {
-        K::Copy(padded + ((static_cast<int64_t>(b) * g.pad_rows + y + p.pad_h) * cols + p.pad_w) * in_c,
-                input + (static_cast<int64_t>(b) * p.in_h + y) * row_bytes, static_cast<int>(row_bytes), p);
+        A* dst = padded + ((static_cast<int64_t>(b) * g.pad_rows + y + p.pad_h) * cols + p.pad_w) * in_c;
+        const int8_t* src = input + (static_cast<int64_t>(b) * p.in_h + y) * row_bytes;
+        if (in_c == p.in_c) {
+          K::Copy(dst, src, static_cast<int>(row_bytes), p);
+        } else {
+          K::CopyExpand(dst, src, p.in_w, p.in_c, g.direct_fill);
+        }
       }
     }
     const SegTileFn* tiles = SegTilesFor(p.requant);
@@ -205,7 +210,7 @@ struct GemmDriver {
                             ? SplitRange(nblocks, 1, 1, nblocks)
                             : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1);
     const int64_t row_stride = static_cast<int64_t>(p.stride_w) * in_c, seg_stride = p.dil_h * cols * in_c;
-    const int seg_k4 = p.k_w * p.in_c / 4, plane = p.out_h * p.out_w;
+    const int seg_k4 = p.k_w * g.direct_c / 4, plane = p.out_h * p.out_w;
     ParallelFor(p, rows.parts * chans.parts, work, [&](int, int task) {
       const int rt = chans.parts == 1 ? task : task / chans.parts, ct = chans.parts == 1 ? 0 : task % chans.parts;
       const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
