@@ -288,7 +288,7 @@ void PackDwC2Impl(OpParams& p, bool u8, bool row_pairs) {
     const int v = blk * 32 + 8 * (lane / 4) + 4 * half + lane % 4;
     return reps > 1 ? v % c : v;
   };
-  std::vector<uint8_t> packed(static_cast<size_t>(npad) * pairs * 2 * sizeof(int16_t), 0);
+  AlignedVector<uint8_t> packed(static_cast<size_t>(npad) * pairs * 2 * sizeof(int16_t), 0);
   int16_t* out = reinterpret_cast<int16_t*>(packed.data());
   for (int blk = 0; blk < npad / 32; ++blk) {
     for (int q = 0; q < pairs; ++q) {
@@ -305,8 +305,8 @@ void PackDwC2Impl(OpParams& p, bool u8, bool row_pairs) {
     }
   }
   g.w.swap(packed);
-  auto permute_i = [&](std::vector<int32_t>& v, int32_t fill) {
-    std::vector<int32_t> r(npad, fill);
+  auto permute_i = [&](AlignedVector<int32_t>& v, int32_t fill) {
+    AlignedVector<int32_t> r(npad, fill);
     for (int pos = 0; pos < npad; ++pos) {
       if (channel(pos) < c) r[pos] = v[channel(pos)];
     }
@@ -319,7 +319,7 @@ void PackDwC2Impl(OpParams& p, bool u8, bool row_pairs) {
   permute_i(g.rmask, 0);
   permute_i(g.rhalf, 0);
   permute_i(g.right_m1, -1);
-  std::vector<float> fs(npad, 0.0f);
+  AlignedVector<float> fs(npad, 0.0f);
   for (int pos = 0; pos < npad; ++pos) {
     if (channel(pos) < c) fs[pos] = g.fscale[channel(pos)];
   }

@@ -71,7 +71,7 @@ void RepackGemmQu8(OpParams& p) {
 
 void ToInt16(PackedGemm& g) {
   const size_t n = g.w.size() / 4;
-  std::vector<uint8_t> w16(n * 2);
+  AlignedVector<uint8_t> w16(n * 2);
   for (size_t i = 0; i < n; ++i) {
     int32_t v;
     memcpy(&v, g.w.data() + 4 * i, 4);
