@@ -332,7 +332,11 @@ void PackDwC2Impl(OpParams& p, bool u8, bool row_pairs) {
 
 }  // namespace
 
-int64_t DwRowBufferPixels(const OpParams& p) { return static_cast<int64_t>(p.out_w - 1) * p.stride_w + p.k_w + 1; }
+int DwRowBufferStep(const OpParams& p) { return p.stride_w % 2 == 0 ? 2 : 1; }
+int64_t DwRowBufferPixels(const OpParams& p) {
+  const int64_t span = static_cast<int64_t>(p.out_w - 1) * p.stride_w + p.k_w + 1;  // input pixels from -pad_w
+  return (span + DwRowBufferStep(p) - 1) / DwRowBufferStep(p);
+}
 int64_t DwRowsScratchBytes(const OpParams& p) { return p.k_h * DwRowBufferPixels(p) * 128 + 64; }
 
 // Not for dilation (the pairs are neighbouring pixels) or for fewer than 32 channels that the 32c2 kernel packs

@@ -79,13 +79,15 @@ void PackDwC2(OpParams& p);
 void PackDwC2Qu8(OpParams& p);
 // The row-buffer kernels (dwconv_q?8_rows_32c2_avx512vnni): the same permuted 32-channel blocks, but the pairs
 // are (w[fy][fx], w[fy][fx + 1]) within each filter row, ceil(k_w / 2) pairs per row (the second weight 0 past
-// the row), [blk][fy][pair][half][lane]; g.scratch holds one worker's k_h row buffers: per buffer pixel i
-// (input x = i - pad_w, DwRowBufferPixels of them) the 32 channels' int16 pairs (x[i], x[i + 1]) in the same
-// permuted order, 128 bytes. Dilation 1, depth multiplier 1.
+// the row), [blk][fy][pair][half][lane]; g.scratch holds one worker's k_h row buffers: per buffer pixel j
+// (input x = j * DwRowBufferStep - pad_w, DwRowBufferPixels of them) the 32 channels' int16 pairs (x, x + 1) in
+// the same permuted order, 128 bytes. The step is 2 at even horizontal strides, whose taps only ever start
+// pairs at even x. Dilation 1, depth multiplier 1.
 bool DwRowsApplies(const OpParams& p);
 bool DwRowsQu8Applies(const OpParams& p);
 void PackDwRows(OpParams& p);
 void PackDwRowsQu8(OpParams& p);
+int DwRowBufferStep(const OpParams& p);
 int64_t DwRowBufferPixels(const OpParams& p);
 int64_t DwRowsScratchBytes(const OpParams& p);
 

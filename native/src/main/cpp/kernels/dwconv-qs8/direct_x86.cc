@@ -172,19 +172,28 @@ EDGERT_AVX512VNNI inline __m512i RowPixel(const OpParams& p, const int8_t* src_r
   return Widen16<U8>(_mm256_maskz_loadu_epi8(mask, src_row + static_cast<int64_t>(x) * p.in_c));
 }
 
-// Fills one row buffer (pack/gemm_pack.h PackDwRows): pixel i holds the pairs (x[i - pad_w], x[i - pad_w + 1])
-// of the 32 channels from c0 (src_row already offset by c0; nullptr: a padding row), as vpunpck[lh]wd order them.
-// Each input pixel is widened once here instead of once per tap pair and output pixel.
+// Fills one row buffer (pack/gemm_pack.h PackDwRows): buffer pixel j holds the pairs (x, x + 1), x = j * step
+// - pad_w, of the 32 channels from c0 (src_row already offset by c0; nullptr: a padding row), as vpunpck[lh]wd
+// order them. Each input pixel is widened once or twice here instead of once per tap pair and output pixel.
 template <bool U8>
 EDGERT_AVX512VNNI void BuildRowBuffer(const OpParams& p, const int8_t* src_row, __mmask32 mask, int64_t pixels,
-                                      int16_t* dst) {
+                                      int step, int16_t* dst) {
   const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
-  __m512i prev = RowPixel<U8>(p, src_row, -p.pad_w, mask, vizp);
-  for (int64_t i = 0; i < pixels; ++i, dst += 64) {
-    const __m512i next = RowPixel<U8>(p, src_row, static_cast<int>(i + 1 - p.pad_w), mask, vizp);
-    _mm512_storeu_si512(dst, _mm512_unpacklo_epi16(prev, next));
-    _mm512_storeu_si512(dst + 32, _mm512_unpackhi_epi16(prev, next));
-    prev = next;
+  if (step == 1) {
+    __m512i prev = RowPixel<U8>(p, src_row, -p.pad_w, mask, vizp);
+    for (int64_t j = 0; j < pixels; ++j, dst += 64) {
+      const __m512i next = RowPixel<U8>(p, src_row, static_cast<int>(j + 1 - p.pad_w), mask, vizp);
+      _mm512_storeu_si512(dst, _mm512_unpacklo_epi16(prev, next));
+      _mm512_storeu_si512(dst + 32, _mm512_unpackhi_epi16(prev, next));
+      prev = next;
+    }
+    return;
+  }
+  for (int64_t j = 0; j < pixels; ++j, dst += 64) {
+    const int x = static_cast<int>(j * step - p.pad_w);
+    const __m512i a = RowPixel<U8>(p, src_row, x, mask, vizp), b = RowPixel<U8>(p, src_row, x + 1, mask, vizp);
+    _mm512_storeu_si512(dst, _mm512_unpacklo_epi16(a, b));
+    _mm512_storeu_si512(dst + 32, _mm512_unpackhi_epi16(a, b));
   }
 }
 
@@ -202,11 +211,13 @@ EDGERT_AVX512VNNI inline void DwRowsPixels(const OpParams& p, const int16_t* con
     lo[i] = _mm512_loadu_si512(g.bias.data() + c0);
     hi[i] = _mm512_loadu_si512(g.bias.data() + c0 + 16);
   }
-  const int64_t step = static_cast<int64_t>(p.stride_w) * 64;  // int16 elements between neighbouring outputs
+  // int16 elements between neighbouring outputs and between a filter row's pairs (buffer step 1 or 2)
+  const int buf_step = DwRowBufferStep(p);
+  const int64_t step = static_cast<int64_t>(p.stride_w / buf_step) * 64, pair_step = 2 / buf_step * 64;
   const int16_t* wq = wblk;
   for (int fy = 0; fy < p.k_h; ++fy) {
     const int16_t* r = rows[fy] + ox * step;
-    for (int q = 0; q < row_pairs; ++q, wq += 64, r += 128) {
+    for (int q = 0; q < row_pairs; ++q, wq += 64, r += pair_step) {
       const __m512i w_lo = _mm512_loadu_si512(wq), w_hi = _mm512_loadu_si512(wq + 32);
 #pragma GCC unroll 8
       for (int i = 0; i < PX; ++i) {
@@ -257,7 +268,7 @@ EDGERT_AVX512VNNI void DwRows(const OpParams& p, uint8_t* arena, int row0, int r
         int16_t* buf = slots + slot * slot_elems;
         if (keys[slot] != key) {
           BuildRowBuffer<U8>(p, inside ? input + (static_cast<int64_t>(b) * in_h + iy) * in_w * in_c + c0 : nullptr,
-                             mask, pixels, buf);
+                             mask, pixels, DwRowBufferStep(p), buf);
           keys[slot] = key;
         }
         rows[fy] = buf;
