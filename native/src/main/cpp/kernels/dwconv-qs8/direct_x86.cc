@@ -355,7 +355,7 @@ void DwParallel(const OpParams& p, uint8_t* arena, DwRowsFn rows_fn, int block) 
   const int64_t work = static_cast<int64_t>(rows) * p.out_w * c * p.k_h * p.k_w;
   const int threads = UsableThreads(p, work);
   const Split rs = threads == 1 ? SplitRange(rows, 1, 1, rows) : SplitRange(rows, 4 * threads, 1, 1);
-  const Split cs = rs.parts >= 4 * threads ? SplitRange(nblocks, 1, 1, nblocks)
+  const Split cs = threads == 1 || rs.parts >= 4 * threads ? SplitRange(nblocks, 1, 1, nblocks)
                                            : SplitRange(nblocks, (4 * threads + rs.parts - 1) / rs.parts, 1, 1);
   ParallelFor(p, rs.parts * cs.parts, work, [&](int worker, int task) {
     const int rt = cs.parts == 1 ? task : task / cs.parts, ct = cs.parts == 1 ? 0 : task % cs.parts;

@@ -181,6 +181,19 @@ struct GemmDriver {
     }
   }
 
+  // Rows in tasks of whole MR tiles, up to 4 per thread; channel blocks too when the rows are too few for 2
+  // tasks per thread overall; one task for one thread (no split, no divisions).
+  struct Tasks {
+    Split rows, chans;
+  };
+  static Tasks SplitTasks(const PackedGemm& g, int threads) {
+    const int nblocks = (g.n + K::kNr - 1) / K::kNr;
+    if (threads == 1) return {SplitRange(g.m, 1, 1, g.m), SplitRange(nblocks, 1, 1, nblocks)};
+    const Split rows = SplitRange(g.m, 4 * threads, K::kMr, K::kMr);
+    return {rows, rows.parts >= 2 * threads ? SplitRange(nblocks, 1, 1, nblocks)
+                                            : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1)};
+  }
+
   // The direct convolution (g.direct): the input is copied (K::Copy, as A) into the interior of g.padded, whose
   // border pack filled; then each tile of up to kMr neighbouring pixels of one output row reads its k_h filter-row
   // segments in place, no im2col rows. Same split as Run, same per-output arithmetic.
@@ -202,13 +215,9 @@ struct GemmDriver {
       }
     }
     const SegTileFn* tiles = SegTilesFor(p.requant);
-    const int nblocks = (g.n + K::kNr - 1) / K::kNr;
     const int64_t work = static_cast<int64_t>(g.m) * g.n * g.k;
-    const int threads = UsableThreads(p, work);
-    const Split rows = threads == 1 ? SplitRange(g.m, 1, 1, g.m) : SplitRange(g.m, 4 * threads, K::kMr, K::kMr);
-    const Split chans = rows.parts >= 2 * threads
-                            ? SplitRange(nblocks, 1, 1, nblocks)
-                            : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1);
+    const Tasks t = SplitTasks(g, UsableThreads(p, work));
+    const Split &rows = t.rows, &chans = t.chans;
     const int64_t row_stride = static_cast<int64_t>(p.stride_w) * in_c, seg_stride = p.dil_h * cols * in_c;
     const int seg_k4 = p.k_w * g.direct_c / 4, plane = p.out_h * p.out_w;
     ParallelFor(p, rows.parts * chans.parts, work, [&](int, int task) {
@@ -250,14 +259,9 @@ struct GemmDriver {
     const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
     C* output = TensorData<C>(p.out[0], arena);
     const TileFn* tiles = TilesFor(p.requant);
-    const int nblocks = (g.n + K::kNr - 1) / K::kNr;
     const int64_t work = static_cast<int64_t>(g.m) * g.n * g.k;
-    const int threads = UsableThreads(p, work);
-    // Rows: up to 4 tasks per thread, whole tiles; channels: enough blocks for 2 tasks per thread overall.
-    const Split rows = threads == 1 ? SplitRange(g.m, 1, 1, g.m) : SplitRange(g.m, 4 * threads, K::kMr, K::kMr);
-    const Split chans = rows.parts >= 2 * threads
-                            ? SplitRange(nblocks, 1, 1, nblocks)
-                            : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1);
+    const Tasks t = SplitTasks(g, UsableThreads(p, work));
+    const Split &rows = t.rows, &chans = t.chans;
     ParallelFor(p, rows.parts * chans.parts, work, [&](int worker, int task) {
       const int rt = chans.parts == 1 ? task : task / chans.parts, ct = chans.parts == 1 ? 0 : task % chans.parts;
       const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
