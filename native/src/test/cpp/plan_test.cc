@@ -449,7 +449,20 @@ void TestPool() {
 
 }  // namespace
 
+// The int8 peak probe: a rate exactly where this build has one for the CPU (x86-64 with AVX-512 VNNI), in a
+// range no core reaches (a loop removed by the compiler would read as infinite).
+void TestPeakProbe() {
+  const double gops = edgert_cpu_int8_peak_gops(5);
+#if defined(__x86_64__)
+  const bool probed = (edgert_cpu_features() & EDGERT_CPU_AVX512VNNI) != 0;
+#else
+  const bool probed = false;
+#endif
+  EXPECT_TRUE(probed ? gops > 1.0 && gops < 1e5 : gops == 0.0, "peak %.1f GOPS (probed %d)", gops, probed);
+}
+
 int main() {
+  TestPeakProbe();
   TestThreadCounts();
   TestPool();
   TestRequantOverride();

@@ -2,6 +2,7 @@
 // x86_64: CPUID leaves 1, 7.0 and 7.1, with XGETBV checks that the OS saves AVX (XMM|YMM) and AVX-512
 // (opmask|ZMM) state. aarch64 Linux/Android: getauxval(AT_HWCAP / AT_HWCAP2). Elsewhere: 0.
 // Detected once; edgert_cpu_features is cheap to call.
+#include "cpu/peak.h"
 #include <stdint.h>
 
 #include "edgert/plan.h"
@@ -75,3 +76,5 @@ extern "C" uint64_t edgert_cpu_features(void) {
   static const uint64_t features = Detect();
   return features;
 }
+
+extern "C" double edgert_cpu_int8_peak_gops(int millis) { return edgert::Int8PeakGops(millis); }

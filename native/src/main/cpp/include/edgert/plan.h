@@ -150,6 +150,12 @@ int edgert_kernel_check(const char* kernel_id, int builtin_code, int in_dtype, i
 #define EDGERT_CPU_SVE (1ull << 19)
 uint64_t edgert_cpu_features(void);
 
+// The int8 peak of the calling thread's core in GOPS (2 operations per multiply-add), measured now for about
+// millis milliseconds (at least 1) with the instruction the GEMM kernels are built on: vpdpbusd on AVX-512 VNNI.
+// 0 where this build has no probe for the CPU (x86 without AVX-512 VNNI, arm64 for now). What `edgert bench
+// --profile` relates each op's GOPS to; on a shared machine measure it next to the ops it is compared with.
+double edgert_cpu_int8_peak_gops(int millis);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif

@@ -11,7 +11,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Per-op time of one backend that records it (the native executor with op timing on): median over runs per op,
@@ -23,11 +25,14 @@ public final class OpProfile {
     private final long[] medianNs;
     private final long[] macs;
 
-    private OpProfile(String backend, List<OpInfo> ops, long[] medianNs, long[] macs) {
+    private final double peakGops;
+
+    private OpProfile(String backend, List<OpInfo> ops, long[] medianNs, long[] macs, double peakGops) {
         this.backend = backend;
         this.ops = ops;
         this.medianNs = medianNs;
         this.macs = macs;
+        this.peakGops = peakGops;
     }
 
     /** Profiles every listed backend that records per-op times; the others are skipped. */
@@ -54,7 +59,10 @@ public final class OpProfile {
                     }
                     median[op] = LatencyStats.of(col).medianNs();
                 }
-                r.add(new OpProfile(s.backendName(), model.operators(), median, macs(model)));
+                // the core's int8 peak right after the runs (this machine's speed varies minute to minute)
+                double peak = s.backendName().equals(io.edgert.runtime.backend.NativeBackend.NAME)
+                        ? io.edgert.runtime.backend.NativeBackend.int8PeakGops(200) : 0.0;
+                r.add(new OpProfile(s.backendName(), model.operators(), median, macs(model), peak));
             } catch (EdgertException | RuntimeException e) {
                 // a backend that can't open the model has no profile; the latency table already says why
             }
@@ -85,6 +93,38 @@ public final class OpProfile {
         return m;
     }
 
+    /** 2 x MACs / median time of op i, 0 for ops without MACs. */
+    double gops(int i) {
+        return macs[i] > 0 && medianNs[i] > 0 ? 2.0 * macs[i] / medianNs[i] : 0.0;
+    }
+
+    /** Every op in execution order for JSON: index, type, median ms, MACs, GOPS and share of peak where known. */
+    public Map<String, Object> toJson(String model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("backend", backend);
+        if (peakGops > 0) {
+            m.put("int8_peak_gops", peakGops);
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = 0; i < medianNs.length; i++) {
+            Map<String, Object> op = new LinkedHashMap<>();
+            op.put("op", i);
+            op.put("type", ops.get(i).type());
+            op.put("median_ms", medianNs[i] / 1e6);
+            if (macs[i] > 0) {
+                op.put("macs", macs[i]);
+                op.put("gops", gops(i));
+                if (peakGops > 0) {
+                    op.put("peak_fraction", gops(i) / peakGops);
+                }
+            }
+            list.add(op);
+        }
+        m.put("ops", list);
+        return m;
+    }
+
     public void print(PrintWriter out) {
         long total = Arrays.stream(medianNs).sum();
         Integer[] order = new Integer[medianNs.length];
@@ -93,13 +133,17 @@ public final class OpProfile {
         }
         Arrays.sort(order, Comparator.comparingLong(i -> -medianNs[i]));
         out.printf("per-op profile on %s (median per op; %d ops, %.3f ms total)%n", backend, medianNs.length, total / 1e6);
-        out.printf("  %4s  %-20s %10s %7s %8s%n", "op", "type", "ms", "share", "GOPS");
+        if (peakGops > 0) {
+            out.printf("int8 peak of this core, measured after the runs: %.0f GOPS%n", peakGops);
+        }
+        out.printf("  %4s  %-20s %10s %7s %8s %6s%n", "op", "type", "ms", "share", "GOPS", "peak");
         int shown = Math.min(15, order.length);
         for (int k = 0; k < shown; k++) {
             int i = order[k];
-            String gops = macs[i] > 0 && medianNs[i] > 0 ? String.format("%.2f", 2.0 * macs[i] / medianNs[i]) : "";
-            out.printf("  #%-3d  %-20s %10.4f %6.1f%% %8s%n", i, ops.get(i).type(), medianNs[i] / 1e6,
-                    total == 0 ? 0 : 100.0 * medianNs[i] / total, gops);
+            double g = gops(i);
+            out.printf("  #%-3d  %-20s %10.4f %6.1f%% %8s %6s%n", i, ops.get(i).type(), medianNs[i] / 1e6,
+                    total == 0 ? 0 : 100.0 * medianNs[i] / total, g > 0 ? String.format("%.2f", g) : "",
+                    g > 0 && peakGops > 0 ? String.format("%.0f%%", 100.0 * g / peakGops) : "");
         }
         if (order.length > shown) {
             out.printf("  ... %d more ops%n", order.length - shown);

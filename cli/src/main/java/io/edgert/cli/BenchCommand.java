@@ -85,6 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         ModelBench bench = new ModelBench(warmup, runs, seconds, threads, 1).profile(deviceProfile);
         List<BenchResult> all = new ArrayList<>();
+        List<Map<String, Object>> profiles = new ArrayList<>();
         for (Path p : models) {
             try (Model model = Model.load(p)) {
                 String label = p.getFileName().toString().replaceFirst("\\.tflite$", "");
@@ -92,7 +93,10 @@ final class BenchCommand implements Callable<Integer> {
                 List<BenchResult> results = bench.run(model, label, backends);
                 BenchTable.print(results, out);
                 if (profile) {
-                    OpProfile.forBackends(model, backends, threads, Math.max(10, Math.min(runs, 50))).forEach(t -> t.print(out));
+                    for (OpProfile t : OpProfile.forBackends(model, backends, threads, Math.max(10, Math.min(runs, 50)))) {
+                        t.print(out);
+                        profiles.add(t.toJson(label));
+                    }
                 }
                 out.println();
                 all.addAll(results);
@@ -100,12 +104,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         if (json != null) {
-            writeJson(all);
+            writeJson(all, profiles);
         }
         return all.stream().anyMatch(BenchResult::ok) ? ExitCodes.OK : ExitCodes.RUN_FAILED;
     }
 
-    private void writeJson(List<BenchResult> results) throws IOException {
+    private void writeJson(List<BenchResult> results, List<Map<String, Object>> profiles) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("device", deviceJson(Device.detect()));
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -132,6 +136,9 @@ final class BenchCommand implements Callable<Integer> {
             rows.add(m);
         }
         doc.put("results", rows);
+        if (!profiles.isEmpty()) {
+            doc.put("profiles", profiles);  // --profile: every op of each profiled model and backend
+        }
         Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".bench", ".json");
         Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(doc), StandardCharsets.UTF_8);
         Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -119,4 +119,6 @@ public final class NativePlan {
                                                  int requantMode);
 
     public static native @Cast("uint64_t") long edgert_cpu_features();
+
+    public static native double edgert_cpu_int8_peak_gops(int millis);
 }

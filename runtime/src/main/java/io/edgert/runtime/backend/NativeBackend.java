@@ -67,6 +67,19 @@ public final class NativeBackend implements Backend {
         return ensureLoaded() ? kernelIds : List.of();
     }
 
+    /**
+     * The int8 peak of the calling thread's core in GOPS, measured now for about {@code millis} ms with the
+     * instruction the native GEMMs are built on ({@code vpdpbusd} on AVX-512 VNNI); 0 when this build has no probe
+     * for the CPU or the native library is unavailable. On a shared machine, measure it next to what it is
+     * compared with.
+     */
+    public static double int8PeakGops(int millis) {
+        if (millis < 1) {
+            throw new IllegalArgumentException("millis must be at least 1, got " + millis);
+        }
+        return ensureLoaded() ? io.edgert.jni.NativePlan.edgert_cpu_int8_peak_gops(millis) : 0.0;
+    }
+
     /** Operator types of the model (by name) that have no native kernel at all; empty when all are covered. */
     public static Set<String> unsupportedOps(Model model) {
         Set<String> missing = new LinkedHashSet<>();
