@@ -70,6 +70,26 @@ struct DirectOf : std::false_type {};
 template <class T>
 struct DirectOf<T, std::void_t<decltype(T::kDirect)>> : std::bool_constant<T::kDirect> {};
 
+// The output pixel (batch b, row oy, column ox) of GEMM row m (NHWC order), stepped along the rows of A.
+struct PixelCursor {
+  int b, oy, ox;
+  PixelCursor(const OpParams& p, int64_t m)
+      : b(static_cast<int>(m / (static_cast<int64_t>(p.out_h) * p.out_w))),
+        oy(static_cast<int>(m % (static_cast<int64_t>(p.out_h) * p.out_w)) / p.out_w),
+        ox(static_cast<int>(m % p.out_w)) {}
+  // n more pixels, at most the rest of the current output row
+  void Advance(const OpParams& p, int n) {
+    ox += n;
+    if (ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) {
+        oy = 0;
+        ++b;
+      }
+    }
+  }
+};
+
 template <class K>
 struct GemmDriver {
   typedef typename K::A A;
@@ -219,30 +239,23 @@ struct GemmDriver {
     const Tasks t = SplitTasks(g, UsableThreads(p, work));
     const Split &rows = t.rows, &chans = t.chans;
     const int64_t row_stride = static_cast<int64_t>(p.stride_w) * in_c, seg_stride = p.dil_h * cols * in_c;
-    const int seg_k4 = p.k_w * g.direct_c / 4, plane = p.out_h * p.out_w;
+    const int seg_k4 = p.k_w * g.direct_c / 4;
     ParallelFor(p, rows.parts * chans.parts, work, [&](int, int task) {
       const int rt = chans.parts == 1 ? task : task / chans.parts, ct = chans.parts == 1 ? 0 : task % chans.parts;
       const int nb0 = static_cast<int>(chans.Begin(ct)), nb1 = static_cast<int>(chans.End(ct));
       int64_t m = rows.Begin(rt);
       const int64_t m_end = rows.End(rt);
-      int b = static_cast<int>(m / plane), oy = static_cast<int>(m % plane) / p.out_w, ox = static_cast<int>(m % p.out_w);
+      PixelCursor at(p, m);
       while (m < m_end) {
-        const int n = static_cast<int>(std::min<int64_t>(p.out_w - ox, m_end - m));  // pixels left in this row
-        const A* base = padded + ((static_cast<int64_t>(b) * g.pad_rows + static_cast<int64_t>(oy) * p.stride_h) * cols +
-                                  static_cast<int64_t>(ox) * p.stride_w) * in_c;
+        const int n = static_cast<int>(std::min<int64_t>(p.out_w - at.ox, m_end - m));  // pixels left in this row
+        const A* base = padded + ((static_cast<int64_t>(at.b) * g.pad_rows + static_cast<int64_t>(at.oy) * p.stride_h) * cols +
+                                  static_cast<int64_t>(at.ox) * p.stride_w) * in_c;
         for (int i = 0; i < n; i += K::kMr) {
           SegBlocks(p, tiles, base + i * row_stride, row_stride, p.k_h, seg_stride, seg_k4, std::min(K::kMr, n - i),
                     nb0, nb1, output + (m + i) * g.n, nullptr);
         }
         m += n;
-        ox += n;
-        if (ox == p.out_w) {
-          ox = 0;
-          if (++oy == p.out_h) {
-            oy = 0;
-            ++b;
-          }
-        }
+        at.Advance(p, n);
       }
     });
   }
@@ -287,11 +300,12 @@ struct GemmDriver {
   // stepped, not divided out, per row.
   static void ConvRows(const OpParams& p, const int8_t* input, int m0, int rows, A* dst) {
     const PackedGemm& g = p.gemm;
-    const int plane = p.out_h * p.out_w, span = p.k_w * p.in_c;
+    const int span = p.k_w * p.in_c;
     const int64_t row_stride = static_cast<int64_t>(p.dil_h) * p.in_w * p.in_c;
     const int64_t src_step = static_cast<int64_t>(p.stride_w) * p.in_c;
     const int y_last = (p.k_h - 1) * p.dil_h;
-    int b = m0 / plane, oy = (m0 % plane) / p.out_w, ox = m0 % p.out_w;
+    PixelCursor at(p, m0);
+    const int &b = at.b, &oy = at.oy, &ox = at.ox;
     for (int r = 0; r < rows;) {
       const int y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
       A* row = dst + static_cast<int64_t>(r) * g.kpad;
@@ -344,14 +358,7 @@ struct GemmDriver {
         BuildConvRows<A>(p, input, m0 + r, 1, row, Copier{p}, Filler{p});
       }
       r += n;
-      ox += n;
-      if (ox == p.out_w) {
-        ox = 0;
-        if (++oy == p.out_h) {
-          oy = 0;
-          ++b;
-        }
-      }
+      at.Advance(p, n);
     }
   }
 
