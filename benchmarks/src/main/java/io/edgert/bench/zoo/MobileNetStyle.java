@@ -43,6 +43,22 @@ public final class MobileNetStyle {
         return int8(96, 0.25f, 10, 2024);
     }
 
+    /**
+     * One layer of the same kind as a model: input [1, h, w, inCh] -> CONV_2D (k x k, outCh channels) or, with
+     * {@code depthwise}, DEPTHWISE_CONV_2D (3 x 3, multiplier 1; outCh ignored), SAME padding, ReLU6: what the
+     * kernel benchmarks time in isolation.
+     */
+    public static Model layer(int h, int w, int inCh, int outCh, int k, int stride, boolean depthwise, long seed)
+            throws ModelFormatException {
+        MobileNetStyle m = new MobileNetStyle(seed);
+        m.b.description("edgert kernel benchmark: " + (depthwise ? "depthwise 3x3" : "conv " + k + "x" + k) + " "
+                + h + "x" + w + "x" + inCh + ", stride " + stride);
+        int x = m.b.input("input", DataType.INT8, Quantization.perTensor(1f / 128f, 0), 1, h, w, inCh);
+        int y = depthwise ? m.depthwise(x, stride) : m.conv(x, inCh, outCh, k, stride, 1f);
+        m.b.output(y);
+        return m.b.buildModel();
+    }
+
     private Model build(int size, float alpha, int classes) throws ModelFormatException {
         b.description("edgert demo: MobileNetV1-style int8, " + size + "x" + size + ", alpha " + alpha);
         int x = b.inputWithSignature("input", DataType.INT8, Quantization.perTensor(1f / 128f, 0),
