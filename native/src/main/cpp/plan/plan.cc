@@ -242,7 +242,13 @@ int edgert_plan_prepare(edgert_plan* plan) {
     }
     op.kernel = k;
     op.params.gemm = edgert::PackedGemm();
-    if (k->pack != nullptr) k->pack(op.params);
+    try {
+      // packed weights, row scratch, padded inputs: a model declaring huge tensors must fail here, not abort
+      if (k->pack != nullptr) k->pack(op.params);
+    } catch (const std::bad_alloc&) {
+      op.params.gemm = edgert::PackedGemm();
+      return Fail(plan, "op %zu (%s): out of memory packing it for kernel '%s'", i, name, k->id);
+    }
     const edgert::OpParams& prm = op.params;
     plan->packed_bytes += prm.gemm.Bytes();
     plan->packed_bytes += static_cast<int64_t>(prm.mult.size() * sizeof(int32_t) + prm.shift.size() * sizeof(int) +
@@ -254,7 +260,11 @@ int edgert_plan_prepare(edgert_plan* plan) {
     for (const edgert::TensorRef& r : op.params.in) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
     for (const edgert::TensorRef& r : op.params.out) plan->uses_arena |= r.data == nullptr && r.offset >= 0;
   }
-  BindPool(plan);
+  try {
+    BindPool(plan);  // sizes the workers' scratch like the ops' own
+  } catch (const std::bad_alloc&) {
+    return Fail(plan, "out of memory for the threads' scratch");
+  }
   plan->prepared = true;
   return 0;
 }
