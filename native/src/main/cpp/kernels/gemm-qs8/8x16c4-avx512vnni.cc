@@ -1,8 +1,10 @@
-// qs8 and qu8 GEMM, 8 rows x 16 channels per tile, K in groups of 4 bytes (vpdpbusd), AVX-512 VNNI: CONV_2D (im2col rows
-// built into per-worker scratch) and FULLY_CONNECTED, through the shared driver (gemm_driver.h). Layout kGemmU8C4
-// (pack/gemm_pack.h): A = x ^ 0x80 as uint8; qu8 (conv2d_qu8_gemm_8x16c4_avx512vnni, fc_qu8_...): layout
-// kGemmU8C4Qu8, A = x, weights w - 128, the filter zero point through each row's sum of A. Requantization: kernels/requant_x86.h (GEMMLOWP, GEMMLOWP_UP, FP32),
-// fused activation clamp.
+// qs8 and qu8 GEMM, tiles of up to 8 rows x 2 blocks of 16 channels, K in groups of 4 bytes (vpdpbusd), AVX-512
+// VNNI: CONV_2D (im2col rows built into per-worker scratch, or for qs8 the direct scheme reading a padded copy of
+// the input in place) and FULLY_CONNECTED (one row: 4 blocks per call), through the shared driver
+// (gemm_driver.h). Layout kGemmU8C4 (pack/gemm_pack.h): A = x ^ 0x80 as uint8; qu8
+// (conv2d_qu8_gemm_8x16c4_avx512vnni, fc_qu8_...): layout kGemmU8C4Qu8, A = x, weights w - 128, the filter zero
+// point through each row's sum of A. Requantization: kernels/requant_x86.h (GEMMLOWP, GEMMLOWP_UP, FP32), fused
+// activation clamp.
 #include <string.h>
 
 #include "kernels/gemm-qs8/gemm_driver.h"
