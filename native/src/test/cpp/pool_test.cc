@@ -47,6 +47,11 @@ int RunCases() {
         runs += PoolTester().op(40).dtype(dt).mode(mode).input(2, 4, 5, 3).axes(c.axes, c.keep).params(c.in_s, c.in_zp, c.out_s, c.out_zp)
                     .seed(seed++).Test("mean");
       }
+      // HW path with many channels (blocks of 256 channels, splits of 16): MobileNetV2's 7x7x1280 head in small
+      runs += PoolTester().op(40).dtype(dt).mode(mode).input(2, 7, 7, 300).axes({1, 2}, true)
+                  .params(0.05f, s8 ? -3 : 128, 0.02f, s8 ? 5 : 120).seed(seed++).Test("mean 300 channels");
+      runs += PoolTester().op(40).dtype(dt).mode(mode).input(2, 7, 7, 300).axes({1, 2}, false)
+                  .params(0.05f, s8 ? 4 : 130, 0.03f, s8 ? -6 : 110).seed(seed++).Test("mean 300 channels, general");
     }
   }
   return runs;
