@@ -34,9 +34,10 @@ namespace ref {
 namespace {
 
 // Output rows [row0, row1) over batch x out_h. Channels innermost (contiguous in NHWC): per output pixel the
-// window is summed / maxed for a block of channels at once; each channel's result is the reference formula.
+// window is summed / maxed for a block of channels at once (vectorized, as SumPixels below); each channel's
+// result is the reference formula.
 template <typename T, bool kMax>
-void PoolRows(const OpParams& p, uint8_t* arena, int row0, int row1) {
+__attribute__((optimize("tree-loop-vectorize"))) void PoolRows(const OpParams& p, uint8_t* arena, int row0, int row1) {
   const T* input = TensorData<const T>(p.in[0], arena);
   T* output = TensorData<T>(p.out[0], arena);
   constexpr int kBlock = 256;
