@@ -145,40 +145,6 @@ struct Requant512 {
   }
 };
 
-template <int MODE>
-EDGERT_AVX512VNNI inline __m512i Requant(__m512i acc, const PackedGemm& g, int n0, __m512i zp, __m512i lo,
-                                         __m512i hi) {
-  __m512i r;
-  if (MODE == EDGERT_REQUANT_FP32) {
-    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(g.fscale.data() + n0));
-    f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-16777216.0f)), _mm512_set1_ps(16777216.0f));
-    r = _mm512_cvtps_epi32(f);
-  } else {
-    const __m512i x = g.any_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(g.left.data() + n0)) : acc;
-    const __m512i m = _mm512_loadu_si512(g.mult.data() + n0);
-    const __m512i m_odd = _mm512_loadu_si512(g.mult_odd.data() + n0);
-    const __m512i r30 = _mm512_set1_epi64(1LL << 30);
-    __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);
-    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m_odd), r30);
-    even = _mm512_srli_epi64(even, 31);
-    odd = _mm512_slli_epi64(odd, 1);
-    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-    const __m512i right = _mm512_loadu_si512(g.right.data() + n0);
-    r = _mm512_srav_epi32(high, right);
-    if (MODE == EDGERT_REQUANT_GEMMLOWP) {
-      const __m512i rem = _mm512_and_si512(high, _mm512_loadu_si512(g.rmask.data() + n0));
-      const __m512i thr = _mm512_sub_epi32(_mm512_loadu_si512(g.rhalf.data() + n0), _mm512_srai_epi32(high, 31));
-      const __mmask16 up = _mm512_cmpgt_epi32_mask(rem, thr);
-      r = _mm512_mask_add_epi32(r, up, r, _mm512_set1_epi32(1));
-    } else {
-      const __m512i bit = _mm512_srlv_epi32(high, _mm512_loadu_si512(g.right_m1.data() + n0));
-      r = _mm512_add_epi32(r, _mm512_and_si512(bit, _mm512_set1_epi32(1)));
-    }
-  }
-  r = _mm512_add_epi32(r, zp);
-  return _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
-}
-
 EDGERT_AVX2 inline __m256i Load(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
 template <int MODE>
