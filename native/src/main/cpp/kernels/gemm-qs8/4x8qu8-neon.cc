@@ -66,33 +66,29 @@ struct FillZeroI16 {
   void operator()(int16_t* dst, int n) const { memset(dst, 0, static_cast<size_t>(n) * sizeof(int16_t)); }
 };
 
+// Rows of A (im2col for CONV_2D, input rows for FULLY_CONNECTED) as int16 x - in_zp, 64 at a time, then the tiles.
+template <bool kConv>
+void RunQu8(const OpParams& p, uint8_t* arena) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  int16_t* a = reinterpret_cast<int16_t*>(g.scratch.data());
+  const ArmTileFn tile = Pick(p);
+  for (int m0 = 0; m0 < g.m; m0 += g.rows_per_chunk) {
+    const int rows = std::min(g.rows_per_chunk, g.m - m0);
+    if (kConv) {
+      BuildConvRows<int16_t>(p, input, m0, rows, a, CopyU8I16Neon{p.in_zp}, FillZeroI16());
+    } else {
+      BuildFcRows<int16_t>(p, input, m0, rows, a, CopyU8I16Neon{p.in_zp});
+    }
+    GemmArm(p, reinterpret_cast<const int8_t*>(a), g.kpad * 2, rows, output + static_cast<int64_t>(m0) * g.n, tile, 2);
+  }
+}
+
 }  // namespace
 
-void conv2d_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena) {
-  const PackedGemm& g = p.gemm;
-  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
-  int8_t* output = TensorData<int8_t>(p.out[0], arena);
-  int16_t* a = reinterpret_cast<int16_t*>(g.scratch.data());
-  const ArmTileFn tile = Pick(p);
-  for (int m0 = 0; m0 < g.m; m0 += g.rows_per_chunk) {
-    const int rows = std::min(g.rows_per_chunk, g.m - m0);
-    BuildConvRows<int16_t>(p, input, m0, rows, a, CopyU8I16Neon{p.in_zp}, FillZeroI16());
-    GemmArm(p, reinterpret_cast<const int8_t*>(a), g.kpad * 2, rows, output + static_cast<int64_t>(m0) * g.n, tile, 2);
-  }
-}
-
-void fc_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena) {
-  const PackedGemm& g = p.gemm;
-  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
-  int8_t* output = TensorData<int8_t>(p.out[0], arena);
-  int16_t* a = reinterpret_cast<int16_t*>(g.scratch.data());
-  const ArmTileFn tile = Pick(p);
-  for (int m0 = 0; m0 < g.m; m0 += g.rows_per_chunk) {
-    const int rows = std::min(g.rows_per_chunk, g.m - m0);
-    BuildFcRows<int16_t>(p, input, m0, rows, a, CopyU8I16Neon{p.in_zp});
-    GemmArm(p, reinterpret_cast<const int8_t*>(a), g.kpad * 2, rows, output + static_cast<int64_t>(m0) * g.n, tile, 2);
-  }
-}
+void conv2d_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena) { RunQu8<true>(p, arena); }
+void fc_qu8_gemm_4x8_neon(const OpParams& p, uint8_t* arena) { RunQu8<false>(p, arena); }
 
 void pack_gemm_qu8_conv_armi16(OpParams& p) { PackGemmArmConv(p, kGemmArmI16Qu8); }
 void pack_gemm_qu8_fc_armi16(OpParams& p) { PackGemmArmFc(p, kGemmArmI16Qu8); }
