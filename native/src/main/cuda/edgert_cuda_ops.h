@@ -200,14 +200,25 @@ ECU_HD int32_t Finish(const P& p, const uint8_t* consts, int32_t acc, int32_t ch
   return Clamp(acc + p.out_zp, p.act_min, p.act_max);
 }
 
+// The output element idx (NHWC order) of a convolution: batch, row, column, channel.
+struct ConvOut {
+  int32_t b, oy, ox, oc;
+};
+ECU_HD ConvOut DecodeConvOut(const ConvP& p, int64_t idx) {
+  ConvOut o;
+  o.oc = static_cast<int32_t>(idx % p.out_c);
+  int64_t px = idx / p.out_c;
+  o.ox = static_cast<int32_t>(px % p.out_w);
+  px /= p.out_w;
+  o.oy = static_cast<int32_t>(px % p.out_h);
+  o.b = static_cast<int32_t>(px / p.out_h);
+  return o;
+}
+
 // ref Conv: weights [oc][kh][kw][filter_in_c] as in the model; taps outside the input contribute nothing.
 ECU_HD void ConvScalar(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t oc = static_cast<int32_t>(idx % p.out_c);
-  int64_t px = idx / p.out_c;
-  const int32_t ox = static_cast<int32_t>(px % p.out_w);
-  px /= p.out_w;
-  const int32_t oy = static_cast<int32_t>(px % p.out_h);
-  const int32_t b = static_cast<int32_t>(px / p.out_h);
+  const ConvOut o = DecodeConvOut(p, idx);
+  const int32_t oc = o.oc, ox = o.ox, oy = o.oy, b = o.b;
   const int32_t groups = p.in_c / p.filter_in_c;
   const int32_t group = oc / (p.out_c / groups);
   const uint8_t* in = arena + p.in_off;
@@ -235,12 +246,8 @@ ECU_HD void ConvScalar(const ConvP& p, uint8_t* arena, const uint8_t* consts, in
 // bias - in_zp * sum(w) (Java, ConvPacking), so sum(w * x') + that == sum over in-bounds taps of w * (x - in_zp)
 // + bias exactly (int32 wrap-around included): the reference's accumulator.
 ECU_HD void ConvDp4a(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t oc = static_cast<int32_t>(idx % p.out_c);
-  int64_t px = idx / p.out_c;
-  const int32_t ox = static_cast<int32_t>(px % p.out_w);
-  px /= p.out_w;
-  const int32_t oy = static_cast<int32_t>(px % p.out_h);
-  const int32_t b = static_cast<int32_t>(px / p.out_h);
+  const ConvOut o = DecodeConvOut(p, idx);
+  const int32_t oc = o.oc, ox = o.ox, oy = o.oy, b = o.b;
   const int32_t words = p.in_c >> 2;
   const uint32_t zp_byte = static_cast<uint32_t>(p.in_zp) & 0xffu;
   const int32_t zp_word = static_cast<int32_t>(zp_byte * 0x01010101u);
@@ -272,12 +279,8 @@ ECU_HD void ConvDp4a(const ConvP& p, uint8_t* arena, const uint8_t* consts, int6
 // the last two per-channel terms folded into the constants' bias (ConvPacking), sum x' counted per output by a
 // second __dp4a against 0x01010101.
 ECU_HD void ConvDp4aU8(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t oc = static_cast<int32_t>(idx % p.out_c);
-  int64_t px = idx / p.out_c;
-  const int32_t ox = static_cast<int32_t>(px % p.out_w);
-  px /= p.out_w;
-  const int32_t oy = static_cast<int32_t>(px % p.out_h);
-  const int32_t b = static_cast<int32_t>(px / p.out_h);
+  const ConvOut o = DecodeConvOut(p, idx);
+  const int32_t oc = o.oc, ox = o.ox, oy = o.oy, b = o.b;
   const int32_t words = p.in_c >> 2;
   const int32_t zp_word = static_cast<int32_t>(((static_cast<uint32_t>(p.in_zp) & 0xffu) ^ 0x80u) * 0x01010101u);
   const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off);
@@ -313,12 +316,8 @@ ECU_HD void ConvDp4aU8(const ConvP& p, uint8_t* arena, const uint8_t* consts, in
 
 // ref DepthwiseConv: weights [1][kh][kw][out_c]; output channel = in_channel * depth_multiplier + m.
 ECU_HD void DepthwiseConv(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t oc = static_cast<int32_t>(idx % p.out_c);
-  int64_t px = idx / p.out_c;
-  const int32_t ox = static_cast<int32_t>(px % p.out_w);
-  px /= p.out_w;
-  const int32_t oy = static_cast<int32_t>(px % p.out_h);
-  const int32_t b = static_cast<int32_t>(px / p.out_h);
+  const ConvOut o = DecodeConvOut(p, idx);
+  const int32_t oc = o.oc, ox = o.ox, oy = o.oy, b = o.b;
   const int32_t ic = oc / p.depth_multiplier;
   const uint8_t* in = arena + p.in_off;
   const uint8_t* w = consts + p.w_off;
