@@ -36,17 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in the three rounding modes. This checks everything a GPU run depends on except the device launch itself.
  */
 class EmulatorParityTest {
-    static final List<String> MODELS = List.of(
-            "coral/mobilenet_v1_0.25_128_quant.tflite",
-            "coral/mobilenet_v2_1.0_224_quant.tflite",
-            "coral/tf2_mobilenet_v2_1.0_224_ptq.tflite",
-            "mlperf-tiny/ad01_int8.tflite",
-            "mlperf-tiny/kws_ref_model.tflite",
-            "mlperf-tiny/pretrainedResnet_quant.tflite",
-            "mlperf-tiny/vww_96_int8.tflite",
-            "tflite-micro/hello_world_int8.tflite",
-            "tflite-micro/micro_speech_quantized.tflite",
-            "tflite-micro/person_detect.tflite");
+    static final List<String> MODELS = io.edgert.cuda.tools.GpuCheck.MODELS;
 
     /** sm_90: int8 convs on the tensor-core kernel (emulated lane by lane). */
     static final GpuDevice H100 = new GpuDevice("simulated H100", 9, 0, 80L << 30, 132, false);

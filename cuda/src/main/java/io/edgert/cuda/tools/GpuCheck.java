@@ -28,8 +28,8 @@ import java.util.Random;
  * Exit status 0 when everything it ran passed, 1 otherwise (2: bad arguments).
  */
 public final class GpuCheck {
-    /** The models of the parity suite (relative to MODELS_DIR); the same list as the JUnit GPU parity test. */
-    static final List<String> MODELS = List.of(
+    /** The models of the parity suite (relative to MODELS_DIR); the JUnit emulator and GPU parity tests run these. */
+    public static final List<String> MODELS = List.of(
             "coral/mobilenet_v1_0.25_128_quant.tflite",
             "coral/mobilenet_v2_1.0_224_quant.tflite",
             "coral/tf2_mobilenet_v2_1.0_224_ptq.tflite",
