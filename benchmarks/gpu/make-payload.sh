@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds benchmarks/gpu/payload/, everything check.sh needs on a GPU machine without Java, Maven or network:
-#   jre/      jlink'ed runtime (java.base, jdk.unsupported; about 34 MiB)
+#   jre/      jlink'ed runtime (java.base, java.logging, jdk.unsupported; about 34 MiB)
 #   jars/     edgert's runtime, native (libjniedgert.so) and cuda (the fatbin) jars and their dependencies; the CUDA
 #             preset's platform jar cut down to libjnicudart.so (the other 29 JNI libraries are not used)
 #   lib/      libcudart.so.13 from this machine's CUDA toolkit (redistributable), so the target needs only the driver
@@ -54,11 +54,18 @@ else
 fi
 
 echo "jlink..."
-jlink --add-modules java.base,jdk.unsupported --strip-debug --no-man-pages --no-header-files --compress=2 \
+# java.logging: the runtime logs backend fallbacks through java.util.logging (Android has no System.Logger).
+jlink --add-modules java.base,java.logging,jdk.unsupported --strip-debug --no-man-pages --no-header-files --compress=2 \
   --output "$out/jre"
 
-# Sanity: the payload's own java starts and loads edgert (no GPU needed).
-"$out/jre/bin/java" -cp "$out/jars/*" io.edgert.cuda.tools.GpuCheck info || true
+# Sanity: the payload's own java starts and loads edgert (no GPU needed). GpuCheck info exits 1 where there is no
+# GPU, so judge by its output: a missing module or class shows up as an exception instead of the "cuda" line.
+sanity="$("$out/jre/bin/java" -cp "$out/jars/*" io.edgert.cuda.tools.GpuCheck info 2>&1 || true)"
+echo "$sanity" | sed 's/^/  /'
+if ! grep -q '^cuda ' <<<"$sanity" || grep -q 'Exception\|Error:' <<<"$sanity"; then
+  echo "the payload's java cannot run GpuCheck (see above)" >&2
+  exit 1
+fi
 
 bytes="$(du -sb "$out" | cut -f1)"
 mib=$(( (bytes + 1048575) / 1048576 ))

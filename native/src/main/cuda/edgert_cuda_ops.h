@@ -162,7 +162,7 @@ struct MeanP {
   int32_t in_dims[kMaxRank], reduce_axis[kMaxRank];
 };
 
-// SOFTMAX (one thread per row).
+// SOFTMAX (count = rows; the device runs one block per row).
 struct SoftmaxP {
   int32_t count;  // rows
   int32_t in_off, out_off, is_u8, inner, table_off, out_zp;
@@ -200,19 +200,30 @@ ECU_HD int32_t Finish(const P& p, const uint8_t* consts, int32_t acc, int32_t ch
   return Clamp(acc + p.out_zp, p.act_min, p.act_max);
 }
 
+// Element indices fit int32 (every count is an int32 field, written with Math.toIntExact): indices are decoded
+// with 32-bit division, several times cheaper on the GPU than 64-bit; byte offsets are still formed in 64 bits.
+
 // The output element idx (NHWC order) of a convolution: batch, row, column, channel.
 struct ConvOut {
   int32_t b, oy, ox, oc;
 };
 ECU_HD ConvOut DecodeConvOut(const ConvP& p, int64_t idx) {
   ConvOut o;
-  o.oc = static_cast<int32_t>(idx % p.out_c);
-  int64_t px = idx / p.out_c;
-  o.ox = static_cast<int32_t>(px % p.out_w);
-  px /= p.out_w;
-  o.oy = static_cast<int32_t>(px % p.out_h);
-  o.b = static_cast<int32_t>(px / p.out_h);
+  const uint32_t i = static_cast<uint32_t>(idx);
+  o.oc = static_cast<int32_t>(i % static_cast<uint32_t>(p.out_c));
+  uint32_t px = i / static_cast<uint32_t>(p.out_c);
+  o.ox = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_w));
+  px /= static_cast<uint32_t>(p.out_w);
+  o.oy = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_h));
+  o.b = static_cast<int32_t>(px / static_cast<uint32_t>(p.out_h));
   return o;
+}
+
+// Row and unit of a FULLY_CONNECTED output element.
+ECU_HD void DecodeFcOut(const FcP& p, int64_t idx, int32_t* row, int32_t* u) {
+  const uint32_t i = static_cast<uint32_t>(idx);
+  *u = static_cast<int32_t>(i % static_cast<uint32_t>(p.units));
+  *row = static_cast<int32_t>(i / static_cast<uint32_t>(p.units));
 }
 
 // ref Conv: weights [oc][kh][kw][filter_in_c] as in the model; taps outside the input contribute nothing.
@@ -339,9 +350,9 @@ ECU_HD void DepthwiseConv(const ConvP& p, uint8_t* arena, const uint8_t* consts,
 
 // ref FullyConnected: weights [units][depth].
 ECU_HD void FcScalar(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t u = static_cast<int32_t>(idx % p.units);
-  const int64_t row = idx / p.units;
-  const uint8_t* in = arena + p.in_off + row * p.depth;
+  int32_t row, u;
+  DecodeFcOut(p, idx, &row, &u);
+  const uint8_t* in = arena + p.in_off + static_cast<int64_t>(row) * p.depth;
   const uint8_t* w = consts + p.w_off + static_cast<int64_t>(u) * p.depth;
   int32_t acc = 0;
   for (int32_t d = 0; d < p.depth; ++d) {
@@ -353,10 +364,10 @@ ECU_HD void FcScalar(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_
 
 // int8 FULLY_CONNECTED, depth % 4 == 0, filter zero point 0: bias - in_zp * sum(w) precomputed as for ConvDp4a.
 ECU_HD void FcDp4a(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t u = static_cast<int32_t>(idx % p.units);
-  const int64_t row = idx / p.units;
+  int32_t row, u;
+  DecodeFcOut(p, idx, &row, &u);
   const int32_t words = p.depth >> 2;
-  const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off) + row * words;
+  const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off) + static_cast<int64_t>(row) * words;
   const int32_t* w = reinterpret_cast<const int32_t*>(consts + p.w_off) + static_cast<int64_t>(u) * words;
   int32_t acc = I32At(consts, p.bias_off, u);
   for (int32_t k = 0; k < words; ++k) acc = Dp4a(in[k], w[k], acc);
@@ -365,10 +376,10 @@ ECU_HD void FcDp4a(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_t 
 
 // uint8 FULLY_CONNECTED, depth % 4 == 0, any filter zero point: ConvDp4aU8's identity over one input row.
 ECU_HD void FcDp4aU8(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const int32_t u = static_cast<int32_t>(idx % p.units);
-  const int64_t row = idx / p.units;
+  int32_t row, u;
+  DecodeFcOut(p, idx, &row, &u);
   const int32_t words = p.depth >> 2;
-  const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off) + row * words;
+  const int32_t* in = reinterpret_cast<const int32_t*>(arena + p.in_off) + static_cast<int64_t>(row) * words;
   const int32_t* w = reinterpret_cast<const int32_t*>(consts + p.w_off) + static_cast<int64_t>(u) * words;
   int32_t acc = I32At(consts, p.bias_off, u);
   int32_t sx = 0;
@@ -385,10 +396,11 @@ ECU_HD void FcDp4aU8(const FcP& p, uint8_t* arena, const uint8_t* consts, int64_
 // ref Add (elementwise.cc) with N-d broadcasting; SUB is ADD with in2_mult negated at plan time.
 ECU_HD void Add(const AddP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
   (void)consts;
-  int64_t rest = idx, i1 = 0, i2 = 0;
-  for (int d = kMaxRank - 1; d >= 0; --d) {
-    const int32_t c = static_cast<int32_t>(rest % p.out_dims[d]);
-    rest /= p.out_dims[d];
+  uint32_t rest = static_cast<uint32_t>(idx);
+  int64_t i1 = 0, i2 = 0;
+  for (int d = kMaxRank - 1; d >= 0 && rest != 0; --d) {  // once rest is 0, the outer coordinates are 0
+    const int32_t c = static_cast<int32_t>(rest % static_cast<uint32_t>(p.out_dims[d]));
+    rest /= static_cast<uint32_t>(p.out_dims[d]);
     i1 += static_cast<int64_t>(c) * p.in1_strides[d];
     i2 += static_cast<int64_t>(c) * p.in2_strides[d];
   }
@@ -412,12 +424,13 @@ ECU_HD void Add(const AddP& p, uint8_t* arena, const uint8_t* consts, int64_t id
 // ref Pool: in-bounds window only; average rounds half away from zero (int8) / half up (uint8).
 ECU_HD void Pool(const PoolP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
   (void)consts;
-  const int32_t c = static_cast<int32_t>(idx % p.in_c);
-  int64_t px = idx / p.in_c;
-  const int32_t ox = static_cast<int32_t>(px % p.out_w);
-  px /= p.out_w;
-  const int32_t oy = static_cast<int32_t>(px % p.out_h);
-  const int32_t b = static_cast<int32_t>(px / p.out_h);
+  const uint32_t i = static_cast<uint32_t>(idx);
+  const int32_t c = static_cast<int32_t>(i % static_cast<uint32_t>(p.in_c));
+  uint32_t px = i / static_cast<uint32_t>(p.in_c);
+  const int32_t ox = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_w));
+  px /= static_cast<uint32_t>(p.out_w);
+  const int32_t oy = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_h));
+  const int32_t b = static_cast<int32_t>(px / static_cast<uint32_t>(p.out_h));
   const int32_t in_y0 = oy * p.stride_h - p.pad_h;
   const int32_t in_x0 = ox * p.stride_w - p.pad_w;
   const int32_t fy0 = in_y0 < 0 ? -in_y0 : 0;
@@ -458,8 +471,8 @@ ECU_HD void Mean(const MeanP& p, uint8_t* arena, const uint8_t* consts, int64_t 
   const uint8_t* in = arena + p.in_off;
   int32_t acc;
   if (p.hw_path) {
-    const int32_t c = static_cast<int32_t>(idx % p.in_c);
-    const int32_t b = static_cast<int32_t>(idx / p.in_c);
+    const int32_t c = static_cast<int32_t>(static_cast<uint32_t>(idx) % static_cast<uint32_t>(p.in_c));
+    const int32_t b = static_cast<int32_t>(static_cast<uint32_t>(idx) / static_cast<uint32_t>(p.in_c));
     int32_t sum = 0;
     for (int32_t y = 0; y < p.in_h; ++y) {
       for (int32_t x = 0; x < p.in_w; ++x) {
@@ -469,11 +482,11 @@ ECU_HD void Mean(const MeanP& p, uint8_t* arena, const uint8_t* consts, int64_t 
     acc = MultiplyByQuantizedMultiplier(sum, p.mult, p.shift, mode) + p.mean_bias;
   } else {
     int32_t coord[kMaxRank] = {0, 0, 0, 0, 0, 0};
-    int64_t rest = idx;
+    uint32_t rest = static_cast<uint32_t>(idx);
     for (int d = kMaxRank - 1; d >= 0; --d) {
       if (p.reduce_axis[d]) continue;
-      coord[d] = static_cast<int32_t>(rest % p.in_dims[d]);
-      rest /= p.in_dims[d];
+      coord[d] = static_cast<int32_t>(rest % static_cast<uint32_t>(p.in_dims[d]));
+      rest /= static_cast<uint32_t>(p.in_dims[d]);
     }
     int32_t sum = 0;
     for (;;) {
@@ -495,33 +508,42 @@ ECU_HD void Mean(const MeanP& p, uint8_t* arena, const uint8_t* consts, int64_t 
 }
 
 // ref Softmax (activation.cc): float table of expf(-in_scale * beta * v) indexed from the row maximum, the row sum
-// in order, then round(prob) + zp (int8) or int(prob + 0.5f) (uint8, x86-64 TFLite). One row per call.
+// in order, then round(prob) + zp (int8) or int(prob + 0.5f) (uint8, x86-64 TFLite). The pieces below are shared by
+// Softmax (one row per call: the host emulator) and the device kernel (one block per row: parallel maximum and
+// outputs, the float sum still added in order by one thread, so it rounds as the reference's loop does).
+ECU_HD int32_t SoftmaxQmin(const SoftmaxP& p) { return p.is_u8 ? 0 : -128; }
+
+// ref indexes table[255 - max + x] with x the raw (signed for int8) value.
+ECU_HD const float* SoftmaxTable(const SoftmaxP& p, const uint8_t* consts, int32_t max_val) {
+  return reinterpret_cast<const float*>(consts + p.table_off) + (255 - max_val);
+}
+
+ECU_HD float SoftmaxInverse(const SoftmaxP& p, float sum_exp) { return 1.0f / (sum_exp * p.out_scale); }
+
+ECU_HD int32_t SoftmaxOut(const SoftmaxP& p, float term, float inv) {
+  const float prob = term * inv;
+  int32_t q;
+  if (p.is_u8) {
+    q = static_cast<int32_t>(prob + 0.5f);
+  } else {
+    q = static_cast<int32_t>(roundf(prob)) + p.out_zp;  // half away from zero, as std::round
+  }
+  return Clamp(q, SoftmaxQmin(p), p.is_u8 ? 255 : 127);
+}
+
 ECU_HD void Softmax(const SoftmaxP& p, uint8_t* arena, const uint8_t* consts, int64_t row) {
   const uint8_t* in = arena + p.in_off + row * p.inner;
   uint8_t* out = arena + p.out_off + row * p.inner;
-  const float* base = reinterpret_cast<const float*>(consts + p.table_off);
-  const int32_t qmin = p.is_u8 ? 0 : -128;
-  const int32_t qmax = p.is_u8 ? 255 : 127;
-  int32_t max_val = qmin;
+  int32_t max_val = SoftmaxQmin(p);
   for (int32_t j = 0; j < p.inner; ++j) {
     const int32_t v = Load8(in, j, p.is_u8);
     max_val = v > max_val ? v : max_val;
   }
-  // ref indexes table[255 - max + x] with x the raw (signed for int8) value.
-  const float* table = base + (255 - max_val);
+  const float* table = SoftmaxTable(p, consts, max_val);
   float sum_exp = 0.0f;
   for (int32_t j = 0; j < p.inner; ++j) sum_exp += table[Load8(in, j, p.is_u8)];
-  const float inv = 1.0f / (sum_exp * p.out_scale);
-  for (int32_t j = 0; j < p.inner; ++j) {
-    const float prob = table[Load8(in, j, p.is_u8)] * inv;
-    int32_t q;
-    if (p.is_u8) {
-      q = static_cast<int32_t>(prob + 0.5f);
-    } else {
-      q = static_cast<int32_t>(roundf(prob)) + p.out_zp;  // half away from zero, as std::round
-    }
-    Store8(out, j, Clamp(q, qmin, qmax));
-  }
+  const float inv = SoftmaxInverse(p, sum_exp);
+  for (int32_t j = 0; j < p.inner; ++j) Store8(out, j, SoftmaxOut(p, table[Load8(in, j, p.is_u8)], inv));
 }
 
 ECU_HD void Copy(const CopyP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
@@ -545,38 +567,81 @@ constexpr int kMmaK = 32;
 
 ECU_HD int32_t MmaKpad(const ConvP& p) { return (p.k_h * p.k_w * p.in_c + kMmaK - 1) / kMmaK * kMmaK; }
 ECU_HD int32_t MmaNpad(const ConvP& p) { return (p.out_c + kMmaTileN - 1) / kMmaTileN * kMmaTileN; }
-ECU_HD int64_t MmaRows(const ConvP& p) { return static_cast<int64_t>(p.batches) * p.out_h * p.out_w; }
-ECU_HD int64_t MmaTiles(const ConvP& p) {
+// Rows, tiles and every index below fit int32: Java writes count = tiles * 32 * split as an int32 (toIntExact).
+ECU_HD int32_t MmaRows(const ConvP& p) { return p.batches * p.out_h * p.out_w; }
+ECU_HD int32_t MmaTiles(const ConvP& p) {
   return (MmaRows(p) + kMmaTileM - 1) / kMmaTileM * (MmaNpad(p) / kMmaTileN);
 }
+// How many warps share one tile's depth (split-K; the device sums their partial accumulators in shared memory):
+// deep, narrow layers (MobileNetV2's 7x7x960 -> 160 has 20 tiles of 30 k-steps) would otherwise run a few long
+// serial chains on a handful of SMs. io.edgert.cuda.plan.CudaProgramBuilder.mmaSplit mirrors this.
+ECU_HD int32_t MmaSplit(const ConvP& p) {
+  const int32_t steps = MmaKpad(p) / kMmaK;
+  return steps >= 4 ? 4 : (steps >= 2 ? 2 : 1);
+}
 
-// Four input bytes (k .. k+3) of GEMM row m: the im2col element, the zero point outside the image, 0 past k.
-ECU_HD int32_t MmaAWord(const ConvP& p, const uint8_t* arena, int64_t m, int32_t k) {
+// One GEMM row (output pixel) of a lane: where its window starts, decoded once per tile rather than per word.
+struct MmaRow {
+  int32_t valid;     // m < rows
+  int32_t iy0, ix0;  // top-left input tap (may lie outside the image)
+  int64_t base;      // arena byte offset of the row's batch image (pointwise: of the pixel itself)
+};
+
+// 1x1, stride 1, no padding: the GEMM's A is the input itself, [rows][in_c].
+ECU_HD bool MmaPointwise(const ConvP& p) {
+  return p.k_h == 1 && p.k_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0;
+}
+
+ECU_HD MmaRow MmaRowAt(const ConvP& p, int32_t m) {
+  MmaRow r;
+  r.valid = m < MmaRows(p);
+  if (!r.valid) m = 0;
+  if (MmaPointwise(p)) {
+    r.iy0 = r.ix0 = 0;
+    r.base = p.in_off + static_cast<int64_t>(m) * p.in_c;
+    return r;
+  }
+  const int32_t ox = m % p.out_w;
+  const int32_t rest = m / p.out_w;
+  const int32_t oy = rest % p.out_h;
+  const int32_t b = rest / p.out_h;
+  r.iy0 = oy * p.stride_h - p.pad_h;
+  r.ix0 = ox * p.stride_w - p.pad_w;
+  r.base = p.in_off + static_cast<int64_t>(b) * p.in_h * p.in_w * p.in_c;
+  return r;
+}
+
+// Four input bytes (k .. k+3) of a row: the im2col element, the zero point outside the image, 0 past the depth
+// or past the last row.
+ECU_HD int32_t MmaAWord(const ConvP& p, const uint8_t* arena, const MmaRow& r, int32_t k) {
   const int32_t kdepth = p.k_h * p.k_w * p.in_c;
-  if (m >= MmaRows(p) || k >= kdepth) return 0;
+  if (!r.valid || k >= kdepth) return 0;
+  if (MmaPointwise(p)) return *reinterpret_cast<const int32_t*>(arena + r.base + k);
   const int32_t tap = k / p.in_c;
   const int32_t c = k - tap * p.in_c;
   const int32_t fy = tap / p.k_w;
   const int32_t fx = tap - fy * p.k_w;
-  const int32_t ox = static_cast<int32_t>(m % p.out_w);
-  const int64_t rest = m / p.out_w;
-  const int32_t oy = static_cast<int32_t>(rest % p.out_h);
-  const int32_t b = static_cast<int32_t>(rest / p.out_h);
-  const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
-  const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
+  const int32_t iy = r.iy0 + p.dil_h * fy;
+  const int32_t ix = r.ix0 + p.dil_w * fx;
   if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) {
     return static_cast<int32_t>((static_cast<uint32_t>(p.in_zp) & 0xffu) * 0x01010101u);
   }
-  return *reinterpret_cast<const int32_t*>(arena + p.in_off +
-                                           ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c + c);
+  return *reinterpret_cast<const int32_t*>(arena + r.base + (static_cast<int64_t>(iy) * p.in_w + ix) * p.in_c + c);
 }
 
-ECU_HD void MmaLoadA(const ConvP& p, const uint8_t* arena, int64_t m0, int32_t k0, int lane, int32_t a[4]) {
-  const int gid = lane >> 2, tid = lane & 3;
-  a[0] = MmaAWord(p, arena, m0 + gid, k0 + tid * 4);
-  a[1] = MmaAWord(p, arena, m0 + gid + 8, k0 + tid * 4);
-  a[2] = MmaAWord(p, arena, m0 + gid, k0 + 16 + tid * 4);
-  a[3] = MmaAWord(p, arena, m0 + gid + 8, k0 + 16 + tid * 4);
+// The lane's two rows of the m16 tile at m0: gid and gid + 8.
+ECU_HD void MmaLaneRows(const ConvP& p, int32_t m0, int lane, MmaRow rows[2]) {
+  rows[0] = MmaRowAt(p, m0 + (lane >> 2));
+  rows[1] = MmaRowAt(p, m0 + (lane >> 2) + 8);
+}
+
+ECU_HD void MmaLoadA(const ConvP& p, const uint8_t* arena, const MmaRow rows[2], int32_t k0, int lane,
+                     int32_t a[4]) {
+  const int tid = lane & 3;
+  a[0] = MmaAWord(p, arena, rows[0], k0 + tid * 4);
+  a[1] = MmaAWord(p, arena, rows[1], k0 + tid * 4);
+  a[2] = MmaAWord(p, arena, rows[0], k0 + 16 + tid * 4);
+  a[3] = MmaAWord(p, arena, rows[1], k0 + 16 + tid * 4);
 }
 
 ECU_HD void MmaLoadB(const ConvP& p, const uint8_t* consts, int32_t n0, int32_t k0, int lane, int32_t b[2]) {
@@ -587,24 +652,24 @@ ECU_HD void MmaLoadB(const ConvP& p, const uint8_t* consts, int32_t n0, int32_t 
 }
 
 // Requantizes and stores lane's four accumulators of the m16n8 sub-tile at (m0, n0).
-ECU_HD void MmaStore(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t m0, int32_t n0, int lane,
+ECU_HD void MmaStore(const ConvP& p, uint8_t* arena, const uint8_t* consts, int32_t m0, int32_t n0, int lane,
                      const int32_t c[4]) {
   const int gid = lane >> 2, tid = lane & 3;
   for (int i = 0; i < 4; ++i) {
-    const int64_t m = m0 + gid + (i >= 2 ? 8 : 0);
+    const int32_t m = m0 + gid + (i >= 2 ? 8 : 0);
     const int32_t n = n0 + 2 * tid + (i & 1);
     if (m >= MmaRows(p) || n >= p.out_c) continue;
     const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(c[i]) +
                                              static_cast<uint32_t>(I32At(consts, p.bias_off, n)));
-    Store8(arena + p.out_off, m * p.out_c + n, Finish(p, consts, acc, n));
+    Store8(arena + p.out_off, static_cast<int64_t>(m) * p.out_c + n, Finish(p, consts, acc, n));
   }
 }
 
 // Tile t of the GEMM: its first row and first column.
-ECU_HD void MmaTileOrigin(const ConvP& p, int64_t t, int64_t* m0, int32_t* n0) {
+ECU_HD void MmaTileOrigin(const ConvP& p, int32_t t, int32_t* m0, int32_t* n0) {
   const int32_t ntiles = MmaNpad(p) / kMmaTileN;
   *m0 = (t / ntiles) * kMmaTileM;
-  *n0 = static_cast<int32_t>(t % ntiles) * kMmaTileN;
+  *n0 = (t % ntiles) * kMmaTileN;
 }
 }  // namespace ecu
 

@@ -71,21 +71,24 @@ void HostMma(int32_t c[32][4], const int32_t a[32][4], const int32_t b[32][2]) {
   }
 }
 
+// One warp over the whole depth per tile: the device splits deep tiles' k-steps over warps and adds their int32
+// partial sums (wrap-around addition, so the same result).
 void ecu_conv2d_mma(const int32_t* params, uint8_t* arena, const uint8_t* consts) {
   const ecu::ConvP& p = *reinterpret_cast<const ecu::ConvP*>(params);
-  const int64_t tiles = ecu::MmaTiles(p);
+  const int32_t tiles = ecu::MmaTiles(p);
   const int32_t kpad = ecu::MmaKpad(p);
-  for (int64_t t = 0; t < tiles; ++t) {
-    int64_t m0;
-    int32_t n0;
+  for (int32_t t = 0; t < tiles; ++t) {
+    int32_t m0, n0;
     ecu::MmaTileOrigin(p, t, &m0, &n0);
+    ecu::MmaRow rows[32][2];
+    for (int lane = 0; lane < 32; ++lane) ecu::MmaLaneRows(p, m0, lane, rows[lane]);
     static int32_t acc[4][32][4];
     for (int s = 0; s < 4; ++s)
       for (int l = 0; l < 32; ++l)
         for (int i = 0; i < 4; ++i) acc[s][l][i] = 0;
     for (int32_t k0 = 0; k0 < kpad; k0 += ecu::kMmaK) {
       int32_t a[32][4];
-      for (int lane = 0; lane < 32; ++lane) ecu::MmaLoadA(p, arena, m0, k0, lane, a[lane]);
+      for (int lane = 0; lane < 32; ++lane) ecu::MmaLoadA(p, arena, rows[lane], k0, lane, a[lane]);
       for (int s = 0; s < 4; ++s) {
         int32_t b[32][2];
         for (int lane = 0; lane < 32; ++lane) ecu::MmaLoadB(p, consts, n0 + 8 * s, k0, lane, b[lane]);

@@ -208,7 +208,9 @@ public final class CudaProgramBuilder {
         }
         int[] range = QuantMath.activationRange(act, isU8(out) == 1, out.quantization().scale(), zp(out));
         long outputs = TensorInfo.elementCount(os);
-        int count = Math.toIntExact(kernel == CudaKernel.CONV2D_MMA ? mmaTiles(os) * 32 : outputs);
+        // ecu_conv2d_mma: a warp per tile and k-share, so the grid covers every warp of the split-K layout
+        int count = Math.toIntExact(kernel == CudaKernel.CONV2D_MMA
+                ? mmaTiles(os) * 32 * mmaSplit(kh * kw * is[3]) : outputs);
         int depthMultiplier = dw ? (a.length > 6 && a[6] > 0 ? a[6] : os[3] / is[3]) : 1;
         params.add(count, arena(in.index()), arena(out.index()), wOff, biasOff, m[0], m[1], m[2], m[3], mode, isU8(in));
         params.add(is[0], is[1], is[2], is[3], os[1], os[2], os[3], kh, kw);
@@ -227,6 +229,12 @@ public final class CudaProgramBuilder {
     static long mmaTiles(int[] outShape) {
         long rows = (long) outShape[0] * outShape[1] * outShape[2];
         return (rows + 15) / 16 * (roundUp(outShape[3], 32) / 32);
+    }
+
+    /** Warps sharing one tile's depth in ecu_conv2d_mma (MmaSplit): 4 from 4 k-steps of 32 on, 2 from 2. */
+    static int mmaSplit(int depth) {
+        int steps = roundUp(depth, 32) / 32;
+        return steps >= 4 ? 4 : steps >= 2 ? 2 : 1;
     }
 
     /** Weights [out_c][kh * kw * in_c] as [npad][kpad], zero padded to multiples of 32 (the mma B operand). */
@@ -490,7 +498,8 @@ public final class CudaProgramBuilder {
         int tableOff = consts.floats(table);
         params.add(Math.toIntExact(rows), arena(in.index()), arena(out.index()), isU8(in), inner, tableOff, zp(out),
                 Float.floatToRawIntBits(out.quantization().scale()));
-        return Math.toIntExact(rows);
+        // the launch: one block of CudaSession.BLOCK threads per row (the device kernel reduces a row per block)
+        return Math.toIntExact(rows * 128);
     }
 
     private int copy(OpInfo op) {

@@ -22,9 +22,14 @@ import java.util.Random;
  * Maven, JUnit or network):
  * <pre>
  *   GpuCheck info
- *   GpuCheck parity MODELS_DIR [--batches 1,8]      every int8/uint8 model: cuda bytes == native bytes
+ *   GpuCheck models                                  the parity suite's models, one per line
+ *   GpuCheck parity MODELS_DIR [--batches 1,8] [--models REL,...]   cuda bytes == native bytes, every pass
+ *   GpuCheck run MODEL [--batch N]                    one comparison under the current -D switches (for
+ *                                                    compute-sanitizer: one short process, no passes)
  *   GpuCheck bench MODEL [--batches 1,32] [--seconds S]   latency / throughput, graphs on and off, native at batch 1
  * </pre>
+ * check.sh runs {@code parity} once per model, each in its own process: an illegal address or a launch failure
+ * poisons the CUDA context for the rest of a process, and one broken model must not fail the others.
  * Exit status 0 when everything it ran passed, 1 otherwise (2: bad arguments).
  */
 public final class GpuCheck {
@@ -52,7 +57,12 @@ public final class GpuCheck {
         }
         int status = switch (args[0]) {
             case "info" -> info();
+            case "models" -> {
+                MODELS.forEach(System.out::println);
+                yield 0;
+            }
             case "parity" -> parity(args);
+            case "run" -> runOnce(args);
             case "bench" -> bench(args);
             default -> usage();
         };
@@ -60,8 +70,8 @@ public final class GpuCheck {
     }
 
     private static int usage() {
-        System.err.println("usage: GpuCheck info | parity MODELS_DIR [--batches 1,8] | bench MODEL [--batches 1,32] "
-                + "[--seconds S]");
+        System.err.println("usage: GpuCheck info | models | parity MODELS_DIR [--batches 1,8] [--models REL,...] "
+                + "| run MODEL [--batch N] | bench MODEL [--batches 1,32] [--seconds S]");
         System.exit(2);
         return 2;
     }
@@ -76,22 +86,37 @@ public final class GpuCheck {
         return why == null ? 0 : 1;
     }
 
-    private static int[] batches(String[] args, int[] fallback) {
+    /** The value after {@code name} in args, or null. */
+    private static String option(String[] args, String name) {
         for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--batches")) {
-                return Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+            if (args[i].equals(name)) {
+                return args[i + 1];
             }
         }
-        return fallback;
+        return null;
+    }
+
+    private static int[] batches(String[] args, int[] fallback) {
+        String v = option(args, "--batches");
+        return v == null ? fallback : Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     private static double seconds(String[] args, double fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--seconds")) {
-                return Double.parseDouble(args[i + 1]);
-            }
+        String v = option(args, "--seconds");
+        return v == null ? fallback : Double.parseDouble(v);
+    }
+
+    private static int runOnce(String[] args) throws Exception {
+        if (args.length < 2) {
+            return usage();
         }
-        return fallback;
+        if (info() != 0) {
+            return 1;
+        }
+        String b = option(args, "--batch");
+        String result = compare(Path.of(args[1]), b == null ? 1 : Integer.parseInt(b));
+        System.out.println((result.startsWith("bit-exact") ? "PASS  " : "FAIL  ") + args[1] + ": " + result);
+        return result.startsWith("bit-exact") ? 0 : 1;
     }
 
     private static int parity(String[] args) throws Exception {
@@ -119,7 +144,10 @@ public final class GpuCheck {
             System.setProperty("edgert.cuda.mma", pass[0]);
             System.setProperty("edgert.cuda.graphs", pass[1]);
             System.out.println("-- " + pass[2]);
-            int[] r = parityPass(dir, pass[1].equals("true") ? batches(args, new int[] {1, 8}) : new int[] {1});
+            String only = option(args, "--models");
+            List<String> models = only == null ? MODELS : List.of(only.split(","));
+            int[] r = parityPass(dir, models, pass[1].equals("true") ? batches(args, new int[] {1, 8})
+                    : new int[] {1});
             passed += r[0];
             failed += r[1];
         }
@@ -129,10 +157,10 @@ public final class GpuCheck {
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
-    private static int[] parityPass(Path dir, int[] batches) {
+    private static int[] parityPass(Path dir, List<String> models, int[] batches) {
         int failed = 0;
         int passed = 0;
-        for (String rel : MODELS) {
+        for (String rel : models) {
             Path p = dir.resolve(rel);
             if (!Files.isRegularFile(p)) {
                 System.out.println("SKIP  " + rel + ": absent");
