@@ -67,7 +67,11 @@ if [[ -n "$first_fault" ]] && command -v compute-sanitizer >/dev/null; then
     "$models/$first_fault" --batch 1 2>&1 | grep -v '^=========     Host Frame' | head -80
 fi
 echo "== bench (end to end: host->device input, kernels, device->host output)"
+# The SM clock halfway through the first timed run (GPU boost decides it; small kernels may not raise it).
+( sleep 8; nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,clocks.mem,pstate,utilization.gpu --format=csv 2>/dev/null \
+    | sed 's/^/clocks   /' ) &
 timeout 120 "${jvm[@]}" "$main" bench "$models/coral/tf2_mobilenet_v2_1.0_224_ptq.tflite" --batches 1,32 --seconds 4
+wait
 echo "== PyTorch fp16 (torchvision MobileNetV2, random weights)"
 if python3 -c 'import torch, torchvision' 2>/dev/null; then
   timeout 90 python3 "$here/torch_bench.py" --batches 1,32 --seconds 4
@@ -78,7 +82,7 @@ echo "== per-kernel GPU time, MobileNetV2 int8 batch 1, one launch per op (Nsigh
 if command -v ncu >/dev/null; then
   csv="${TMPDIR:-/tmp}/edgert-ncu.csv"
   # 2 seeds x ~65 kernels per inference: -c 70 profiles the first inference's kernels once each.
-  timeout 120 ncu --clock-control none --csv --page raw --metrics gpu__time_duration.sum -c 70 \
+  timeout 120 ncu --clock-control none --csv --page raw --metrics gpu__time_duration.sum,sm__cycles_elapsed.avg.per_second,smsp__inst_executed.sum,sm__cycles_active.avg,sm__cycles_elapsed.avg -c 70 \
     "${jvm[@]}" -Dedgert.cuda.graphs=false "$main" run "$models/coral/tf2_mobilenet_v2_1.0_224_ptq.tflite" --batch 1 \
     > "$csv" 2>/dev/null
   if command -v python3 >/dev/null; then

@@ -192,6 +192,34 @@ ECU_HD float F32At(const uint8_t* consts, int32_t off, int32_t i) {
 }
 
 // acc -> clamped output value: requantize with the channel's parameters, add the zero point, clamp.
+// One output channel's bias and requantization parameters. Kernels whose threads finish several outputs load them
+// up front (OutChannel), all at once and without branches, so the loads overlap the accumulation instead of
+// following it one output at a time (a GPU thread waits a memory round trip per dependent load).
+struct OutChannel {
+  int32_t bias, mult, shift;
+  float fscale;
+};
+
+template <typename P>
+ECU_HD OutChannel LoadOutChannel(const P& p, const uint8_t* consts, int32_t channel) {
+  const int32_t c = p.per_channel ? channel : 0;
+  OutChannel q;
+  // no bias: read a valid word (the multipliers') and drop it, so the load needs no branch
+  const int32_t bias = I32At(consts, p.bias_off >= 0 ? p.bias_off : p.mult_off, p.bias_off >= 0 ? channel : 0);
+  q.bias = p.bias_off >= 0 ? bias : 0;
+  q.mult = I32At(consts, p.mult_off, c);
+  q.shift = I32At(consts, p.shift_off, c);
+  q.fscale = F32At(consts, p.fscale_off, c);
+  return q;
+}
+
+// acc (bias not yet added) -> clamped output value.
+template <typename P>
+ECU_HD int32_t FinishWith(const P& p, const OutChannel& q, int32_t acc) {
+  acc = static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(q.bias));
+  return Clamp(Requantize(acc, q.mult, q.shift, q.fscale, p.mode) + p.out_zp, p.act_min, p.act_max);
+}
+
 template <typename P>
 ECU_HD int32_t Finish(const P& p, const uint8_t* consts, int32_t acc, int32_t channel) {
   const int32_t c = p.per_channel ? channel : 0;
@@ -250,6 +278,47 @@ ECU_HD void ConvScalar(const ConvP& p, uint8_t* arena, const uint8_t* consts, in
   }
   if (p.bias_off >= 0) acc += I32At(consts, p.bias_off, oc);
   Store8(arena + p.out_off, idx, Finish(p, consts, acc, oc));
+}
+
+// ConvScalar for one group and out_c % 4 == 0: idx counts groups of four adjacent output channels of one pixel, so
+// each input byte is loaded once for four channels and the outputs are stored as one 32-bit word (the 3-channel
+// first layers of image models: 27 taps, too few channels for the dp4a and tensor-core kernels).
+ECU_HD void ConvScalarC4(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
+  const uint32_t groups = static_cast<uint32_t>(p.out_c >> 2);
+  const uint32_t i = static_cast<uint32_t>(idx);
+  const int32_t c0 = static_cast<int32_t>(i % groups) * 4;
+  uint32_t px = i / groups;
+  const int32_t ox = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_w));
+  px /= static_cast<uint32_t>(p.out_w);
+  const int32_t oy = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_h));
+  const int32_t b = static_cast<int32_t>(px / static_cast<uint32_t>(p.out_h));
+  OutChannel q[4];
+  for (int j = 0; j < 4; ++j) q[j] = LoadOutChannel(p, consts, c0 + j);
+  const uint8_t* in = arena + p.in_off + static_cast<int64_t>(b) * p.in_h * p.in_w * p.in_c;
+  const uint8_t* w = consts + p.w_off;
+  const int64_t w_stride = static_cast<int64_t>(p.k_h) * p.k_w * p.in_c;  // one output channel's weights
+  int32_t acc[4] = {0, 0, 0, 0};
+  for (int32_t fy = 0; fy < p.k_h; ++fy) {
+    const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
+    const bool y_in = iy >= 0 && iy < p.in_h;
+    const int32_t cy = iy < 0 ? 0 : (iy >= p.in_h ? p.in_h - 1 : iy);
+    for (int32_t fx = 0; fx < p.k_w; ++fx) {
+      const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
+      const bool inside = y_in && ix >= 0 && ix < p.in_w;
+      const int32_t cx = ix < 0 ? 0 : (ix >= p.in_w ? p.in_w - 1 : ix);
+      // outside the image: a clamped in-image byte replaced by the zero point, adding 0 (as DepthwiseConvC4)
+      const int64_t in_base = (static_cast<int64_t>(cy) * p.in_w + cx) * p.in_c;
+      const int64_t w_base = ((static_cast<int64_t>(c0) * p.k_h + fy) * p.k_w + fx) * p.in_c;
+      for (int32_t ic = 0; ic < p.in_c; ++ic) {
+        const int32_t raw = Load8(in, in_base + ic, p.is_u8);  // always in the image: no branch before the load
+        const int32_t x = (inside ? raw : p.in_zp) - p.in_zp;
+        for (int j = 0; j < 4; ++j) acc[j] += (Load8(w, w_base + j * w_stride + ic, p.is_u8) - p.filter_zp) * x;
+      }
+    }
+  }
+  uint32_t packed = 0;
+  for (int j = 0; j < 4; ++j) packed |= (static_cast<uint32_t>(FinishWith(p, q[j], acc[j])) & 0xffu) << (8 * j);
+  *reinterpret_cast<uint32_t*>(arena + p.out_off + static_cast<int64_t>(i) * 4) = packed;
 }
 
 // int8 CONV_2D, groups 1, in_c % 4 == 0, filter zero point 0, as an implicit GEMM row: four channels per __dp4a.
@@ -346,6 +415,53 @@ ECU_HD void DepthwiseConv(const ConvP& p, uint8_t* arena, const uint8_t* consts,
   }
   if (p.bias_off >= 0) acc += I32At(consts, p.bias_off, oc);
   Store8(arena + p.out_off, idx, Finish(p, consts, acc, oc));
+}
+
+// DEPTHWISE_CONV_2D with depth multiplier 1 and C % 4 == 0: idx counts groups of four adjacent channels of one
+// output pixel, read and written as 32-bit words (a quarter of the threads, index decodes and memory requests of
+// DepthwiseConv); each channel's arithmetic is DepthwiseConv's.
+ECU_HD int32_t Byte8(uint32_t word, int j, int32_t is_u8) {
+  const uint32_t v = (word >> (8 * j)) & 0xffu;
+  return is_u8 ? static_cast<int32_t>(v) : static_cast<int32_t>(static_cast<int8_t>(v));
+}
+
+ECU_HD void DepthwiseConvC4(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
+  const uint32_t groups = static_cast<uint32_t>(p.out_c >> 2);
+  const uint32_t i = static_cast<uint32_t>(idx);
+  const int32_t c0 = static_cast<int32_t>(i % groups) * 4;
+  uint32_t px = i / groups;
+  const int32_t ox = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_w));
+  px /= static_cast<uint32_t>(p.out_w);
+  const int32_t oy = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_h));
+  const int32_t b = static_cast<int32_t>(px / static_cast<uint32_t>(p.out_h));
+  OutChannel q[4];
+  for (int j = 0; j < 4; ++j) q[j] = LoadOutChannel(p, consts, c0 + j);
+  const uint8_t* in = arena + p.in_off + static_cast<int64_t>(b) * p.in_h * p.in_w * p.in_c + c0;
+  const uint8_t* w = consts + p.w_off + c0;
+  // Taps outside the image read a clamped in-image word and use the input zero point instead, which adds
+  // (f - filter_zp) * 0: the reference skips them, the sum is the same, and the loop has no branch to serialize
+  // its loads on.
+  const uint32_t zp_word = (static_cast<uint32_t>(p.in_zp) & 0xffu) * 0x01010101u;
+  int32_t acc[4] = {0, 0, 0, 0};
+  for (int32_t fy = 0; fy < p.k_h; ++fy) {
+    const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
+    const bool y_in = iy >= 0 && iy < p.in_h;
+    const int32_t cy = iy < 0 ? 0 : (iy >= p.in_h ? p.in_h - 1 : iy);
+    for (int32_t fx = 0; fx < p.k_w; ++fx) {
+      const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
+      const bool inside = y_in && ix >= 0 && ix < p.in_w;
+      const int32_t cx = ix < 0 ? 0 : (ix >= p.in_w ? p.in_w - 1 : ix);
+      const uint32_t loaded = *reinterpret_cast<const uint32_t*>(in + (static_cast<int64_t>(cy) * p.in_w + cx) * p.in_c);
+      const uint32_t xw = inside ? loaded : zp_word;
+      const uint32_t fw = *reinterpret_cast<const uint32_t*>(w + (fy * p.k_w + fx) * p.out_c);
+      for (int j = 0; j < 4; ++j) {
+        acc[j] += (Byte8(fw, j, p.is_u8) - p.filter_zp) * (Byte8(xw, j, p.is_u8) - p.in_zp);
+      }
+    }
+  }
+  uint32_t packed = 0;
+  for (int j = 0; j < 4; ++j) packed |= (static_cast<uint32_t>(FinishWith(p, q[j], acc[j])) & 0xffu) << (8 * j);
+  *reinterpret_cast<uint32_t*>(arena + p.out_off + static_cast<int64_t>(i) * 4) = packed;
 }
 
 // ref FullyConnected: weights [units][depth].
@@ -651,17 +767,24 @@ ECU_HD void MmaLoadB(const ConvP& p, const uint8_t* consts, int32_t n0, int32_t 
   b[1] = *reinterpret_cast<const int32_t*>(row + k0 + 16 + tid * 4);
 }
 
+// The lane's two output channels of the m16n8 sub-tile at n0 (2 * tid and 2 * tid + 1), clamped to out_c - 1 past
+// the last channel (those columns are never stored), loaded before the k loop so the loads overlap it.
+ECU_HD void MmaLoadChannels(const ConvP& p, const uint8_t* consts, int32_t n0, int lane, OutChannel q[2]) {
+  for (int e = 0; e < 2; ++e) {
+    const int32_t n = n0 + 2 * (lane & 3) + e;
+    q[e] = LoadOutChannel(p, consts, n < p.out_c ? n : p.out_c - 1);
+  }
+}
+
 // Requantizes and stores lane's four accumulators of the m16n8 sub-tile at (m0, n0).
-ECU_HD void MmaStore(const ConvP& p, uint8_t* arena, const uint8_t* consts, int32_t m0, int32_t n0, int lane,
+ECU_HD void MmaStore(const ConvP& p, uint8_t* arena, const OutChannel q[2], int32_t m0, int32_t n0, int lane,
                      const int32_t c[4]) {
   const int gid = lane >> 2, tid = lane & 3;
   for (int i = 0; i < 4; ++i) {
     const int32_t m = m0 + gid + (i >= 2 ? 8 : 0);
     const int32_t n = n0 + 2 * tid + (i & 1);
     if (m >= MmaRows(p) || n >= p.out_c) continue;
-    const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(c[i]) +
-                                             static_cast<uint32_t>(I32At(consts, p.bias_off, n)));
-    Store8(arena + p.out_off, static_cast<int64_t>(m) * p.out_c + n, Finish(p, consts, acc, n));
+    Store8(arena + p.out_off, static_cast<int64_t>(m) * p.out_c + n, FinishWith(p, q[i & 1], c[i]));
   }
 }
 
@@ -687,7 +810,9 @@ ECU_HD void MmaTileOrigin(const ConvP& p, int32_t t, int32_t* m0, int32_t* n0) {
   X(ecu_softmax, SoftmaxP, Softmax)       \
   X(ecu_copy, CopyP, Copy)               \
   X(ecu_conv2d_dp4a_u8, ConvP, ConvDp4aU8) \
-  X(ecu_fc_dp4a_u8, FcP, FcDp4aU8)
+  X(ecu_fc_dp4a_u8, FcP, FcDp4aU8)        \
+  X(ecu_dwconv_c4, ConvP, DepthwiseConvC4) \
+  X(ecu_conv2d_scalar_c4, ConvP, ConvScalarC4)
 
 // Kernels that work per warp tile rather than per output (launched like the others; count = tiles * 32 threads):
 // edgert_kernels_mma.cu defines them, host/emulator.cc emulates them lane by lane.

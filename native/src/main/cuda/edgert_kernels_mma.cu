@@ -4,7 +4,8 @@
 // addition, so the order changes nothing: the result is the single-warp sum the host emulator computes). Each warp
 // loads the next k-step's fragments before issuing this one's mma, so global latency overlaps the math. The
 // fragment loaders and the requantizing store are the __host__ __device__ functions of edgert_cuda_ops.h that the
-// host emulator runs lane by lane.
+// host emulator runs lane by lane; the store's channel parameters are loaded before the k loop, so their memory
+// round trips overlap it (loaded after it, one output at a time, they were most of a small layer's time).
 #include "edgert_cuda_ops.h"
 
 namespace {
@@ -48,8 +49,13 @@ extern "C" __global__ void __launch_bounds__(128)
     const int32_t t = g * per_block + slot;
     int32_t acc[4][4] = {};
     int32_t m0 = 0, n0 = 0;
+    ecu::OutChannel q[4][2];
     if (t < tiles) {
       ecu::MmaTileOrigin(p, t, &m0, &n0);
+      if (part == 0) {
+#pragma unroll
+        for (int s = 0; s < 4; ++s) ecu::MmaLoadChannels(p, consts, n0 + 8 * s, lane, q[s]);
+      }
       ecu::MmaRow rows[2];
       ecu::MmaLaneRows(p, m0, lane, rows);
       int32_t a[4], b[4][2];
@@ -91,7 +97,7 @@ extern "C" __global__ void __launch_bounds__(128)
     }
     if (part == 0 && t < tiles) {
 #pragma unroll
-      for (int s = 0; s < 4; ++s) ecu::MmaStore(p, arena, consts, m0, n0 + 8 * s, lane, acc[s]);
+      for (int s = 0; s < 4; ++s) ecu::MmaStore(p, arena, q[s], m0, n0 + 8 * s, lane, acc[s]);
     }
   }
 #else

@@ -96,7 +96,11 @@ void ecu_conv2d_mma(const int32_t* params, uint8_t* arena, const uint8_t* consts
       }
     }
     for (int s = 0; s < 4; ++s) {
-      for (int lane = 0; lane < 32; ++lane) ecu::MmaStore(p, arena, consts, m0, n0 + 8 * s, lane, acc[s][lane]);
+      for (int lane = 0; lane < 32; ++lane) {
+        ecu::OutChannel q[2];
+        ecu::MmaLoadChannels(p, consts, n0 + 8 * s, lane, q);
+        ecu::MmaStore(p, arena, q, m0, n0 + 8 * s, lane, acc[s][lane]);
+      }
     }
   }
 }

@@ -105,13 +105,14 @@ class PlacementTest {
     void dp4aOnlyWhereItsConditionsHold() throws Exception {
         try (Model m = Model.load(SharedFiles.model("mlperf-tiny/vww_96_int8.tflite"))) {
             List<OpPlacement> p = place(m, 1, "nvidia-sm80", EmulatorParityTest.T4, Mode.EXPLICIT);
-            // First conv: 3 input channels -> scalar; 1x1 convs on 8+ channels -> dp4a on sm_75 ...
-            assertEquals(CudaKernel.CONV2D_SCALAR, p.get(0).kernel());
+            // First conv: 3 input channels -> scalar (4 output channels per thread: 8 outputs); 1x1 convs on 8+
+            // channels -> dp4a on sm_75 ...
+            assertEquals(CudaKernel.CONV2D_SCALAR_C4, p.get(0).kernel());
             assertTrue(p.stream().anyMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A));
             assertTrue(p.stream().noneMatch(o -> o.kernel() == CudaKernel.CONV2D_MMA));
             // ... and tensor cores from sm_80
             List<OpPlacement> h = place(m, 1, "nvidia-sm90", H100, Mode.EXPLICIT);
-            assertEquals(CudaKernel.CONV2D_SCALAR, h.get(0).kernel());
+            assertEquals(CudaKernel.CONV2D_SCALAR_C4, h.get(0).kernel());
             assertTrue(h.stream().anyMatch(o -> o.kernel() == CudaKernel.CONV2D_MMA));
             assertTrue(h.stream().noneMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A));
             DeviceProfile prof = Profiles.builtIn("nvidia-sm90");
@@ -121,7 +122,7 @@ class PlacementTest {
             // uint8 (weights with a zero point): the _u8 dp4a kernels, never the int8 ones or tensor cores; the
             // 3-channel first conv stays scalar.
             List<OpPlacement> p = place(u8, 1, "nvidia-sm90", H100, Mode.EXPLICIT);
-            assertEquals(CudaKernel.CONV2D_SCALAR, p.get(0).kernel());
+            assertEquals(CudaKernel.CONV2D_SCALAR_C4, p.get(0).kernel());
             assertTrue(p.stream().anyMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A_U8));
             assertTrue(p.stream().noneMatch(o -> o.kernel() == CudaKernel.CONV2D_DP4A || o.kernel() == CudaKernel.FC_DP4A
                     || o.kernel() == CudaKernel.CONV2D_MMA));
@@ -131,7 +132,7 @@ class PlacementTest {
     @Test
     void aDisabledKernelsOpsRunOnTheCpu() throws Exception {
         try (Model m = Model.load(SharedFiles.model("mlperf-tiny/vww_96_int8.tflite"))) {
-            System.setProperty("edgert.cuda.disable", "ecu_dwconv, ecu_softmax");
+            System.setProperty("edgert.cuda.disable", "ecu_dwconv, ecu_dwconv_c4, ecu_softmax");
             List<OpPlacement> p;
             try {
                 p = place(m, 1, "nvidia-sm90", H100, Mode.EXPLICIT);

@@ -108,7 +108,8 @@ public final class CudaProgramBuilder {
     private CudaProgram.Launch encode(OpInfo op, CudaKernel kernel) {
         int offset = params.size();
         int count = switch (kernel) {
-            case CONV2D_SCALAR, CONV2D_DP4A, DWCONV, CONV2D_MMA, CONV2D_DP4A_U8 -> conv(op, kernel);
+            case CONV2D_SCALAR, CONV2D_SCALAR_C4, CONV2D_DP4A, DWCONV, DWCONV_C4, CONV2D_MMA, CONV2D_DP4A_U8 ->
+                    conv(op, kernel);
             case FC_SCALAR, FC_DP4A, FC_DP4A_U8 -> fc(op, kernel);
             case ADD -> add(op);
             case POOL -> pool(op);
@@ -189,7 +190,7 @@ public final class CudaProgramBuilder {
         int[] os = shapes[out.index()];
         int[] fs = filter.shape();
         int[] a = NativeOpParams.encode(op).ints();
-        boolean dw = kernel == CudaKernel.DWCONV;
+        boolean dw = kernel == CudaKernel.DWCONV || kernel == CudaKernel.DWCONV_C4;
         // a[0] is the padding: SAME and VALID share one leading-pad formula (prepare.cc Geometry), see padBefore
         int strideW = a[1], strideH = a[2], dilW = a[3], dilH = a[4], act = a[5];
         int kh = fs[1], kw = fs[2];
@@ -209,8 +210,8 @@ public final class CudaProgramBuilder {
         int[] range = QuantMath.activationRange(act, isU8(out) == 1, out.quantization().scale(), zp(out));
         long outputs = TensorInfo.elementCount(os);
         // ecu_conv2d_mma: a warp per tile and k-share, so the grid covers every warp of the split-K layout
-        int count = Math.toIntExact(kernel == CudaKernel.CONV2D_MMA
-                ? mmaTiles(os) * 32 * mmaSplit(kh * kw * is[3]) : outputs);
+        int count = Math.toIntExact(kernel == CudaKernel.CONV2D_MMA ? mmaTiles(os) * 32 * mmaSplit(kh * kw * is[3])
+                : kernel == CudaKernel.DWCONV_C4 || kernel == CudaKernel.CONV2D_SCALAR_C4 ? outputs / 4 : outputs);
         int depthMultiplier = dw ? (a.length > 6 && a[6] > 0 ? a[6] : os[3] / is[3]) : 1;
         params.add(count, arena(in.index()), arena(out.index()), wOff, biasOff, m[0], m[1], m[2], m[3], mode, isU8(in));
         params.add(is[0], is[1], is[2], is[3], os[1], os[2], os[3], kh, kw);

@@ -74,13 +74,16 @@ public final class OpSupport {
                         return new Choice(CudaKernel.CONV2D_DP4A_U8, null);
                     }
                     if (!(int8 && oneGroup && inC % 4 == 0)) {
-                        return new Choice(CudaKernel.CONV2D_SCALAR, null);
+                        return new Choice(oneGroup && w.dim(0) % 4 == 0 ? CudaKernel.CONV2D_SCALAR_C4
+                                : CudaKernel.CONV2D_SCALAR, null);
                     }
                     boolean mma = tensorCores && !"false".equals(System.getProperty("edgert.cuda.mma"));
                     return new Choice(mma ? CudaKernel.CONV2D_MMA : CudaKernel.CONV2D_DP4A, null);
                 }
                 if (type.equals("DEPTHWISE_CONV_2D")) {
-                    return new Choice(CudaKernel.DWCONV, null);
+                    int inC = shapes[in.index()][3];
+                    return new Choice(inC % 4 == 0 && w.dim(3) == inC ? CudaKernel.DWCONV_C4 : CudaKernel.DWCONV,
+                            null);
                 }
                 int depth = w.dim(1);
                 if (depth % 4 == 0 && in.dataType() == DataType.UINT8) {
