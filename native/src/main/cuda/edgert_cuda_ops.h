@@ -280,45 +280,55 @@ ECU_HD void ConvScalar(const ConvP& p, uint8_t* arena, const uint8_t* consts, in
   Store8(arena + p.out_off, idx, Finish(p, consts, acc, oc));
 }
 
+// The four-channel kernels below (idx counts groups of four adjacent output channels of one pixel): their results
+// requantized and stored as one 32-bit word; taps outside the image read at a clamped, in-image coordinate and
+// use the input zero point instead (adding 0, as the reference's skipping does), so the tap loops have no
+// branches to serialize their loads on.
+ECU_HD void StoreFour(const ConvP& p, uint8_t* arena, int64_t idx, const OutChannel q[4], const int32_t acc[4]) {
+  uint32_t packed = 0;
+  for (int j = 0; j < 4; ++j) packed |= (static_cast<uint32_t>(FinishWith(p, q[j], acc[j])) & 0xffu) << (8 * j);
+  *reinterpret_cast<uint32_t*>(arena + p.out_off + idx * 4) = packed;
+}
+
+ECU_HD int32_t ClampIndex(int32_t v, int32_t n) { return v < 0 ? 0 : (v >= n ? n - 1 : v); }
+
+// Calls f(tap, inside, pixel) for every filter tap (fy * k_w + fx) of output (oy, ox): pixel is the input pixel
+// (row * in_w + column, within the batch image) at the clamped coordinates, inside whether the tap lies in the image.
+template <typename F>
+ECU_HD void ForEachClampedTap(const ConvP& p, int32_t oy, int32_t ox, F f) {
+  for (int32_t fy = 0; fy < p.k_h; ++fy) {
+    const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
+    const bool y_in = iy >= 0 && iy < p.in_h;
+    const int64_t row = static_cast<int64_t>(ClampIndex(iy, p.in_h)) * p.in_w;
+    for (int32_t fx = 0; fx < p.k_w; ++fx) {
+      const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
+      f(fy * p.k_w + fx, y_in && ix >= 0 && ix < p.in_w, row + ClampIndex(ix, p.in_w));
+    }
+  }
+}
+
 // ConvScalar for one group and out_c % 4 == 0: idx counts groups of four adjacent output channels of one pixel, so
 // each input byte is loaded once for four channels and the outputs are stored as one 32-bit word (the 3-channel
 // first layers of image models: 27 taps, too few channels for the dp4a and tensor-core kernels).
 ECU_HD void ConvScalarC4(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const uint32_t groups = static_cast<uint32_t>(p.out_c >> 2);
-  const uint32_t i = static_cast<uint32_t>(idx);
-  const int32_t c0 = static_cast<int32_t>(i % groups) * 4;
-  uint32_t px = i / groups;
-  const int32_t ox = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_w));
-  px /= static_cast<uint32_t>(p.out_w);
-  const int32_t oy = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_h));
-  const int32_t b = static_cast<int32_t>(px / static_cast<uint32_t>(p.out_h));
+  const ConvOut o = DecodeConvOut(p, idx * 4);  // the first of the four channels (out_c % 4 == 0)
+  const int32_t c0 = o.oc, ox = o.ox, oy = o.oy, b = o.b;
   OutChannel q[4];
   for (int j = 0; j < 4; ++j) q[j] = LoadOutChannel(p, consts, c0 + j);
   const uint8_t* in = arena + p.in_off + static_cast<int64_t>(b) * p.in_h * p.in_w * p.in_c;
   const uint8_t* w = consts + p.w_off;
   const int64_t w_stride = static_cast<int64_t>(p.k_h) * p.k_w * p.in_c;  // one output channel's weights
   int32_t acc[4] = {0, 0, 0, 0};
-  for (int32_t fy = 0; fy < p.k_h; ++fy) {
-    const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
-    const bool y_in = iy >= 0 && iy < p.in_h;
-    const int32_t cy = iy < 0 ? 0 : (iy >= p.in_h ? p.in_h - 1 : iy);
-    for (int32_t fx = 0; fx < p.k_w; ++fx) {
-      const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
-      const bool inside = y_in && ix >= 0 && ix < p.in_w;
-      const int32_t cx = ix < 0 ? 0 : (ix >= p.in_w ? p.in_w - 1 : ix);
-      // outside the image: a clamped in-image byte replaced by the zero point, adding 0 (as DepthwiseConvC4)
-      const int64_t in_base = (static_cast<int64_t>(cy) * p.in_w + cx) * p.in_c;
-      const int64_t w_base = ((static_cast<int64_t>(c0) * p.k_h + fy) * p.k_w + fx) * p.in_c;
-      for (int32_t ic = 0; ic < p.in_c; ++ic) {
-        const int32_t raw = Load8(in, in_base + ic, p.is_u8);  // always in the image: no branch before the load
-        const int32_t x = (inside ? raw : p.in_zp) - p.in_zp;
-        for (int j = 0; j < 4; ++j) acc[j] += (Load8(w, w_base + j * w_stride + ic, p.is_u8) - p.filter_zp) * x;
-      }
+  ForEachClampedTap(p, oy, ox, [&](int32_t tap, bool inside, int64_t pixel) {
+    const int64_t in_base = pixel * p.in_c;
+    const int64_t w_base = (static_cast<int64_t>(c0) * p.k_h * p.k_w + tap) * p.in_c;
+    for (int32_t ic = 0; ic < p.in_c; ++ic) {
+      const int32_t raw = Load8(in, in_base + ic, p.is_u8);  // always in the image: no branch before the load
+      const int32_t x = (inside ? raw : p.in_zp) - p.in_zp;
+      for (int j = 0; j < 4; ++j) acc[j] += (Load8(w, w_base + j * w_stride + ic, p.is_u8) - p.filter_zp) * x;
     }
-  }
-  uint32_t packed = 0;
-  for (int j = 0; j < 4; ++j) packed |= (static_cast<uint32_t>(FinishWith(p, q[j], acc[j])) & 0xffu) << (8 * j);
-  *reinterpret_cast<uint32_t*>(arena + p.out_off + static_cast<int64_t>(i) * 4) = packed;
+  });
+  StoreFour(p, arena, idx, q, acc);
 }
 
 // int8 CONV_2D, groups 1, in_c % 4 == 0, filter zero point 0, as an implicit GEMM row: four channels per __dp4a.
@@ -426,42 +436,23 @@ ECU_HD int32_t Byte8(uint32_t word, int j, int32_t is_u8) {
 }
 
 ECU_HD void DepthwiseConvC4(const ConvP& p, uint8_t* arena, const uint8_t* consts, int64_t idx) {
-  const uint32_t groups = static_cast<uint32_t>(p.out_c >> 2);
-  const uint32_t i = static_cast<uint32_t>(idx);
-  const int32_t c0 = static_cast<int32_t>(i % groups) * 4;
-  uint32_t px = i / groups;
-  const int32_t ox = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_w));
-  px /= static_cast<uint32_t>(p.out_w);
-  const int32_t oy = static_cast<int32_t>(px % static_cast<uint32_t>(p.out_h));
-  const int32_t b = static_cast<int32_t>(px / static_cast<uint32_t>(p.out_h));
+  const ConvOut o = DecodeConvOut(p, idx * 4);  // the first of the four channels (out_c % 4 == 0)
+  const int32_t c0 = o.oc, ox = o.ox, oy = o.oy, b = o.b;
   OutChannel q[4];
   for (int j = 0; j < 4; ++j) q[j] = LoadOutChannel(p, consts, c0 + j);
   const uint8_t* in = arena + p.in_off + static_cast<int64_t>(b) * p.in_h * p.in_w * p.in_c + c0;
   const uint8_t* w = consts + p.w_off + c0;
-  // Taps outside the image read a clamped in-image word and use the input zero point instead, which adds
-  // (f - filter_zp) * 0: the reference skips them, the sum is the same, and the loop has no branch to serialize
-  // its loads on.
   const uint32_t zp_word = (static_cast<uint32_t>(p.in_zp) & 0xffu) * 0x01010101u;
   int32_t acc[4] = {0, 0, 0, 0};
-  for (int32_t fy = 0; fy < p.k_h; ++fy) {
-    const int32_t iy = oy * p.stride_h - p.pad_h + p.dil_h * fy;
-    const bool y_in = iy >= 0 && iy < p.in_h;
-    const int32_t cy = iy < 0 ? 0 : (iy >= p.in_h ? p.in_h - 1 : iy);
-    for (int32_t fx = 0; fx < p.k_w; ++fx) {
-      const int32_t ix = ox * p.stride_w - p.pad_w + p.dil_w * fx;
-      const bool inside = y_in && ix >= 0 && ix < p.in_w;
-      const int32_t cx = ix < 0 ? 0 : (ix >= p.in_w ? p.in_w - 1 : ix);
-      const uint32_t loaded = *reinterpret_cast<const uint32_t*>(in + (static_cast<int64_t>(cy) * p.in_w + cx) * p.in_c);
-      const uint32_t xw = inside ? loaded : zp_word;
-      const uint32_t fw = *reinterpret_cast<const uint32_t*>(w + (fy * p.k_w + fx) * p.out_c);
-      for (int j = 0; j < 4; ++j) {
-        acc[j] += (Byte8(fw, j, p.is_u8) - p.filter_zp) * (Byte8(xw, j, p.is_u8) - p.in_zp);
-      }
+  ForEachClampedTap(p, oy, ox, [&](int32_t tap, bool inside, int64_t pixel) {
+    const uint32_t loaded = *reinterpret_cast<const uint32_t*>(in + pixel * p.in_c);
+    const uint32_t xw = inside ? loaded : zp_word;
+    const uint32_t fw = *reinterpret_cast<const uint32_t*>(w + static_cast<int64_t>(tap) * p.out_c);
+    for (int j = 0; j < 4; ++j) {
+      acc[j] += (Byte8(fw, j, p.is_u8) - p.filter_zp) * (Byte8(xw, j, p.is_u8) - p.in_zp);
     }
-  }
-  uint32_t packed = 0;
-  for (int j = 0; j < 4; ++j) packed |= (static_cast<uint32_t>(FinishWith(p, q[j], acc[j])) & 0xffu) << (8 * j);
-  *reinterpret_cast<uint32_t*>(arena + p.out_off + static_cast<int64_t>(i) * 4) = packed;
+  });
+  StoreFour(p, arena, idx, q, acc);
 }
 
 // ref FullyConnected: weights [units][depth].
