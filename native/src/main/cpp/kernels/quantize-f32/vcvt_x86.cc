@@ -50,9 +50,11 @@ EDGERT_AVX2 void Quantize4(const OpParams& p, uint8_t* arena) {
   const __m128i lo = _mm_set1_epi32(std::numeric_limits<T>::min()), hi = _mm_set1_epi32(std::numeric_limits<T>::max());
   for (int64_t i = 0; i < p.count; i += 4) {
     const int nv = static_cast<int>(std::min<int64_t>(4, p.count - i));
+    // whole vectors straight from the input; only the tail goes through a buffer (per vector it made this
+    // variant slower than the scalar reference: 1.1 vs 0.7 ms for a 224x224x3 image)
     float buf[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-    memcpy(buf, in + i, nv * sizeof(float));
-    const __m256d q = _mm256_div_pd(_mm256_cvtps_pd(_mm_loadu_ps(buf)), scale);
+    if (nv < 4) memcpy(buf, in + i, nv * sizeof(float));
+    const __m256d q = _mm256_div_pd(_mm256_cvtps_pd(_mm_loadu_ps(nv < 4 ? buf : in + i)), scale);
     __m256d t = _mm256_round_pd(q, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
     const __m256d frac = _mm256_andnot_pd(sign, _mm256_sub_pd(q, t));
     const __m256d up = _mm256_cmp_pd(frac, half, _CMP_GE_OQ);
@@ -61,7 +63,11 @@ EDGERT_AVX2 void Quantize4(const OpParams& p, uint8_t* arena) {
     v = _mm_min_epi32(_mm_max_epi32(v, lo), hi);
     const __m128i w16 = _mm_packs_epi32(v, v);
     const int32_t bytes = _mm_cvtsi128_si32(std::numeric_limits<T>::min() < 0 ? _mm_packs_epi16(w16, w16) : _mm_packus_epi16(w16, w16));
-    memcpy(out + i, &bytes, nv);
+    if (nv == 4) {
+      _mm_storeu_si32(out + i, _mm_cvtsi32_si128(bytes));
+    } else {
+      memcpy(out + i, &bytes, nv);
+    }
   }
 }
 
