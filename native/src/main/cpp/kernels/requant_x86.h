@@ -16,6 +16,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wpsabi"
 #include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "edgert/plan.h"
 #include "ref/kernels.h"
@@ -144,6 +146,29 @@ struct Requant512 {
     return _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
   }
 };
+
+// n (1..8) bytes at src zero-extended to 64 bits, and the low n bytes of v stored at dst: the 8-byte case (whole
+// vectors) as one load / store, memcpy only for tails (a memcpy of a variable size is a library call; one per
+// 8 outputs made the AVX2 depthwise and ADD kernels several times slower).
+inline int64_t LoadLow8(const void* src, int n) {
+  int64_t bytes = 0;
+  if (n == 8) {
+    memcpy(&bytes, src, 8);
+  } else if (n == 1) {
+    bytes = *static_cast<const uint8_t*>(src);
+  } else {
+    memcpy(&bytes, src, n);
+  }
+  return bytes;
+}
+
+inline void StoreLow8(void* dst, int64_t v, int n) {
+  if (n == 8) {
+    memcpy(dst, &v, 8);
+  } else {
+    memcpy(dst, &v, n);
+  }
+}
 
 EDGERT_AVX2 inline __m256i Load(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 

@@ -86,9 +86,7 @@ EDGERT_AVX2 void Vadd8(const OpParams& p, uint8_t* arena, int64_t begin, int64_t
   const __m256i ls = _mm256_set1_epi32(p.left_shift);
   for (int64_t i = begin; i < end; i += 8) {
     const int nv = static_cast<int>(std::min<int64_t>(8, end - i));
-    int64_t ba = 0, bb = 0;
-    memcpy(&ba, a + i, nv);
-    memcpy(&bb, b + i, nv);
+    const int64_t ba = LoadLow8(a + i, nv), bb = LoadLow8(b + i, nv);
     const __m256i va = _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(ba)), zp1);
     const __m256i vb = _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bb)), zp2);
     const __m256i r1 = MulGemmlowp256(_mm256_sllv_epi32(va, ls), m1);
@@ -96,8 +94,7 @@ EDGERT_AVX2 void Vadd8(const OpParams& p, uint8_t* arena, int64_t begin, int64_t
     __m256i r = _mm256_add_epi32(MulGemmlowp256(_mm256_add_epi32(r1, r2), mo), zo);
     r = _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
     const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
-    const int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(w16, w16));
-    memcpy(out + i, &bytes, nv);
+    StoreLow8(out + i, _mm_cvtsi128_si64(_mm_packs_epi16(w16, w16)), nv);
   }
 }
 

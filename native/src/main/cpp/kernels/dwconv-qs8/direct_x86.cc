@@ -285,19 +285,6 @@ EDGERT_AVX512VNNI void DwRows(const OpParams& p, uint8_t* arena, int row0, int r
   }
 }
 
-// n (1..8) bytes at src, zero-extended to 64 bits; the common widths without a memcpy call.
-inline int64_t LoadBytes(const int8_t* src, int n) {
-  int64_t bytes = 0;
-  if (n == 8) {
-    memcpy(&bytes, src, 8);
-  } else if (n == 1) {
-    bytes = static_cast<uint8_t>(*src);
-  } else {
-    memcpy(&bytes, src, n);
-  }
-  return bytes;
-}
-
 template <int MODE, bool U8, bool DM1>
 EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce, uint8_t*) {
   const PackedGemm& g = p.gemm;
@@ -329,7 +316,7 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int 
         for (int t = 0; t < taps; ++t) {
           __m256i x = vizp;
           if (tap[t] != nullptr) {
-            const int64_t bytes = LoadBytes(tap[t] + ci0, nin);
+            const int64_t bytes = LoadLow8(tap[t] + ci0, nin);
             x = U8 ? _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(bytes)) : _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes));
             if (!DM1) x = _mm256_permutevar8x32_epi32(x, vperm);
           }
@@ -337,8 +324,7 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int 
         }
         const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
         const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-        const int64_t bytes = _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16));
-        memcpy(out + c0, &bytes, nv);
+        StoreLow8(out + c0, _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16)), nv);
       }
     }
   }
