@@ -43,8 +43,8 @@ const KernelVariant kVariants[] = {
 #if defined(__x86_64__)
     {"conv2d_qs8_gemm_8x16c4_avx512vnni", kConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4},
-    {"conv2d_qs8_gemm_4x8c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
-     kernels::conv2d_qs8_gemm_4x8c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2},
+    {"conv2d_qs8_gemm_4x16c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x16c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2x16},
 #elif defined(__aarch64__)
     {"conv2d_qs8_gemm_4x8c8_neoni8mm", kConv2d, S8, S8, "neoni8mm", kCpuNeonI8mm, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_4x8c8_neoni8mm, GemmConvApplies, kernels::pack_gemm_qs8_conv_armc8},
@@ -59,8 +59,8 @@ const KernelVariant kVariants[] = {
      kernels::conv2d_qu8_gemm_8x16c4_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_u8c4},
     {"conv2d_qu8_gemm_8x16c2_avx512vnni", kConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c2_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2x16},
-    {"conv2d_qu8_gemm_4x8c2_avx2", kConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
-     kernels::conv2d_qu8_gemm_4x8c2_avx2, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2},
+    {"conv2d_qu8_gemm_4x16c2_avx2", kConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::conv2d_qu8_gemm_4x16c2_avx2, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2x16},
 #elif defined(__aarch64__)
     {"conv2d_qu8_gemm_4x8_neon", kConv2d, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_4x8_neon, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_armi16},
@@ -69,8 +69,8 @@ const KernelVariant kVariants[] = {
 #if defined(__x86_64__)
     {"dwconv_qs8_gemm_8x16c4_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmDwApplies, kernels::pack_gemm_qs8_dw_u8c4},
-    {"dwconv_qs8_gemm_4x8c2_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
-     kernels::conv2d_qs8_gemm_4x8c2_avx2, GemmDwApplies, kernels::pack_gemm_qs8_dw_i16c2},
+    {"dwconv_qs8_gemm_4x16c2_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x16c2_avx2, GemmDwApplies, kernels::pack_gemm_qs8_dw_i16c2x16},
     {"dwconv_qs8_rows_32c2_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::dwconv_qs8_rows_32c2_avx512vnni, DwRowsApplies, PackDwRows},
     {"dwconv_qs8_direct_32c2_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
@@ -85,8 +85,8 @@ const KernelVariant kVariants[] = {
 #if defined(__x86_64__)
     {"dwconv_qu8_gemm_8x16c2_avx512vnni", kDepthwiseConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c2_avx512vnni, GemmDwQu8Applies, kernels::pack_gemm_qu8_dw_i16c2x16},
-    {"dwconv_qu8_gemm_4x8c2_avx2", kDepthwiseConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
-     kernels::conv2d_qu8_gemm_4x8c2_avx2, GemmDwQu8Applies, kernels::pack_gemm_qu8_dw_i16c2},
+    {"dwconv_qu8_gemm_4x16c2_avx2", kDepthwiseConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::conv2d_qu8_gemm_4x16c2_avx2, GemmDwQu8Applies, kernels::pack_gemm_qu8_dw_i16c2x16},
     {"dwconv_qu8_rows_32c2_avx512vnni", kDepthwiseConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::dwconv_qu8_rows_32c2_avx512vnni, DwRowsQu8Applies, PackDwRowsQu8},
     {"dwconv_qu8_direct_32c2_avx512vnni", kDepthwiseConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
@@ -101,8 +101,8 @@ const KernelVariant kVariants[] = {
 #if defined(__x86_64__)
     {"fc_qs8_gemm_8x16c4_avx512vnni", kFullyConnected, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qs8_gemm_8x16c4_avx512vnni, GemmFcApplies, kernels::pack_gemm_qs8_fc_u8c4},
-    {"fc_qs8_gemm_4x8c2_avx2", kFullyConnected, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
-     kernels::fc_qs8_gemm_4x8c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2},
+    {"fc_qs8_gemm_4x16c2_avx2", kFullyConnected, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x16c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2x16},
 #elif defined(__aarch64__)
     {"fc_qs8_gemm_4x8c8_neoni8mm", kFullyConnected, S8, S8, "neoni8mm", kCpuNeonI8mm, kGemmSimdRequantModes,
      kernels::fc_qs8_gemm_4x8c8_neoni8mm, GemmFcApplies, kernels::pack_gemm_qs8_fc_armc8},
@@ -117,8 +117,8 @@ const KernelVariant kVariants[] = {
      kernels::fc_qu8_gemm_8x16c4_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_u8c4},
     {"fc_qu8_gemm_8x16c2_avx512vnni", kFullyConnected, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_8x16c2_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2x16},
-    {"fc_qu8_gemm_4x8c2_avx2", kFullyConnected, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
-     kernels::fc_qu8_gemm_4x8c2_avx2, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2},
+    {"fc_qu8_gemm_4x16c2_avx2", kFullyConnected, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::fc_qu8_gemm_4x16c2_avx2, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2x16},
 #elif defined(__aarch64__)
     {"fc_qu8_gemm_4x8_neon", kFullyConnected, U8, U8, "neon", kCpuNeon, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_4x8_neon, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_armi16},

@@ -90,7 +90,7 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   g.k = k;
   g.n = n;
   g.a_sum_mult = layout == kGemmU8C4Qu8 ? 128 - p.filter_zp : 0;
-  g.nr = bytes || layout == kGemmI16C2x16Qu8 ? 16 : 8;
+  g.nr = bytes || layout == kGemmI16C2x16Qu8 || layout == kGemmI16C2x16 ? 16 : 8;
   g.kpad = (k + kr - 1) / kr * kr;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
   g.rows_per_chunk = std::min(kRowsPerChunk, m);

@@ -10,6 +10,7 @@
 //   All in wrapping int32 arithmetic, so the accumulator equals the reference's bit for bit.
 // - kGemmI16C2 (vpmaddwd on int16): A[m][k] = x - in_zp as int16 (in [-255, 255]), padded taps 0; W as int16 per
 //   tile of nr = 8 channels as [k / 2][8 channels][2]; bias' = bias. Pair sums are at most 2 * 255 * 128: exact.
+//   The arm64 packers (pack/gemm_pack_arm.cc) start from it; x86's AVX2 tile takes nr = 16 (kGemmI16C2x16).
 // Requantization vectors (mult, left/right shift, rounding masks, fp32 scales) are expanded per channel and padded
 // to npad, so the kernels load them per tile. Only int8 weights with zero point 0 (TFLite's int8 spec) and
 // constant weights / bias apply.
@@ -25,12 +26,13 @@ namespace edgert {
 
 // kGemmI16C2Qu8: kGemmI16C2 for uint8 (qu8) ops: A = x - in_zp, W = w - filter_zp, both int16 in [-255, 255]
 // (pair sums at most 2 * 255 * 255: exact), bias' = bias.
-// kGemmI16C2x16Qu8: the same with nr = 16 channels per tile ([k / 2][16 channels][2]), for zmm.
+// kGemmI16C2x16Qu8: the same with nr = 16 channels per tile ([k / 2][16 channels][2]), for zmm and for the AVX2
+// 4 x 16 tile (two ymm); kGemmI16C2x16: kGemmI16C2 (qs8) with nr = 16.
 // kGemmU8C4Qu8: vpdpbusd for uint8 ops with any filter zero point: A = x as uint8 (padded taps in_zp), W = w - 128
 // as int8 in the kGemmU8C4 tile layout (zeros past K and N). Since sum (x - xz)(w - wz) = sum x (w - 128)
 // + (128 - wz) sum x - xz sum (w - wz): bias' = bias - xz * sum_k (w - wz) and the kernel adds
 // (128 - wz) * rowsum(A) (g.a_sum_mult) per row; wrapping int32, exact.
-enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3, kGemmU8C4Qu8 = 4 };
+enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3, kGemmU8C4Qu8 = 4, kGemmI16C2x16 = 5 };
 
 // Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
 bool GemmConvApplies(const OpParams& p);

@@ -12,10 +12,10 @@ void fc_qs8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qs8_conv_u8c4(OpParams& p);
 void pack_gemm_qs8_fc_u8c4(OpParams& p);
 
-void conv2d_qs8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
-void fc_qs8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
-void pack_gemm_qs8_conv_i16c2(OpParams& p);
-void pack_gemm_qs8_fc_i16c2(OpParams& p);
+void conv2d_qs8_gemm_4x16c2_avx2(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x16c2_avx2(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_i16c2x16(OpParams& p);
+void pack_gemm_qs8_fc_i16c2x16(OpParams& p);
 
 // qu8 on vpdpbusd (any filter zero point), layout kGemmU8C4Qu8.
 void conv2d_qu8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena);
@@ -23,11 +23,9 @@ void fc_qu8_gemm_8x16c4_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_u8c4(OpParams& p);
 void pack_gemm_qu8_fc_u8c4(OpParams& p);
 
-// qu8 (uint8 activations and weights, any filter zero point), layout kGemmI16C2Qu8.
-void conv2d_qu8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
-void fc_qu8_gemm_4x8c2_avx2(const OpParams& p, uint8_t* arena);
-void pack_gemm_qu8_conv_i16c2(OpParams& p);
-void pack_gemm_qu8_fc_i16c2(OpParams& p);
+// qu8 (uint8 activations and weights, any filter zero point), layout kGemmI16C2x16Qu8.
+void conv2d_qu8_gemm_4x16c2_avx2(const OpParams& p, uint8_t* arena);
+void fc_qu8_gemm_4x16c2_avx2(const OpParams& p, uint8_t* arena);
 void conv2d_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_i16c2x16(OpParams& p);
@@ -35,9 +33,8 @@ void pack_gemm_qu8_fc_i16c2x16(OpParams& p);
 
 // DEPTHWISE_CONV_2D with one input channel, run by the conv entry points above (pack/gemm_pack.h GemmDwApplies).
 void pack_gemm_qs8_dw_u8c4(OpParams& p);
-void pack_gemm_qs8_dw_i16c2(OpParams& p);
+void pack_gemm_qs8_dw_i16c2x16(OpParams& p);
 void pack_gemm_qu8_dw_i16c2x16(OpParams& p);
-void pack_gemm_qu8_dw_i16c2(OpParams& p);
 
 // arm64 (aarch64 builds only): layouts kGemmArmC4 / kGemmArmC8 of pack/gemm_pack_arm.h.
 void conv2d_qs8_gemm_4x8c4_neon(const OpParams& p, uint8_t* arena);

@@ -116,9 +116,9 @@ class ProfileMatchingTest {
         DeviceProfile vnni = Profiles.builtIn("x86_64-avx512vnni");
         assertEquals(List.of("x86_64-avx512vnni", "x86_64-avx2", "x86_64-generic"), vnni.chain());
         assertEquals(List.of("conv2d_qs8_gemm_8x16c4_avx512vnni", "conv2d_qu8_gemm_8x16c4_avx512vnni",
-                "conv2d_qu8_gemm_8x16c2_avx512vnni", "conv2d_qs8_gemm_4x8c2_avx2", "conv2d_qu8_gemm_4x8c2_avx2", "conv2d_qs8_direct_ref",
+                "conv2d_qu8_gemm_8x16c2_avx512vnni", "conv2d_qs8_gemm_4x16c2_avx2", "conv2d_qu8_gemm_4x16c2_avx2", "conv2d_qs8_direct_ref",
                 "conv2d_qu8_direct_ref"), vnni.kernelsFor("CONV_2D"));
-        assertEquals(List.of("fc_qs8_gemm_4x8c2_avx2", "fc_qu8_gemm_4x8c2_avx2", "fc_qs8_ref", "fc_qu8_ref"),
+        assertEquals(List.of("fc_qs8_gemm_4x16c2_avx2", "fc_qu8_gemm_4x16c2_avx2", "fc_qs8_ref", "fc_qu8_ref"),
                 Profiles.builtIn("x86_64-avx2").kernelsFor("FULLY_CONNECTED"));
         assertEquals(List.of("softmax_qs8_ref"), vnni.kernelsFor("SOFTMAX"), "from x86_64-generic");
         assertEquals("all", vnni.choices().cores());
