@@ -81,14 +81,6 @@ struct I16C2x16Qu8 {
       _mm512_mask_storeu_epi16(dst + i, mask, _mm512_sub_epi16(v, vzp));
     }
   }
-  EDGERT_AVX512VNNI static void CopyWindow(int16_t* dst, int64_t dst_step, const int8_t* src, int64_t src_step, int count,
-                                int rows, int span, int64_t src_stride, const OpParams& p) {
-    for (int i = 0; i < count; ++i) {
-      for (int y = 0; y < rows; ++y) {
-        Copy(dst + i * dst_step + static_cast<int64_t>(y) * span, src + i * src_step + y * src_stride, span, p);
-      }
-    }
-  }
   static void Fill(int16_t* dst, int n, const OpParams&) { memset(dst, 0, static_cast<size_t>(n) * sizeof(int16_t)); }
 };
 

@@ -23,8 +23,8 @@
 //                                                 const PackedGemm& g, int n0, const OpParams& p, C* c,
 //                                                 const int32_t* rowsum);
 //     static void Fill(A* dst, int n, const OpParams& p);                     // n padded taps
-//     // count interior im2col rows (dst_step apart) of windows src_step apart in the input: each window is rows
-//     // spans of span input values, src_stride apart, written back to back
+//     // optional: count interior im2col rows (dst_step apart) of windows src_step apart in the input: each window
+//     // is rows spans of span input values, src_stride apart, written back to back (without it: K::Copy per span)
 //     static void CopyWindow(A* dst, int64_t dst_step, const int8_t* src, int64_t src_step, int count, int rows,
 //                            int span, int64_t src_stride, const OpParams& p);
 //   };
@@ -65,6 +65,11 @@ template <class T, class = void>
 struct SegTilesOf : std::false_type {};
 template <class T>
 struct SegTilesOf<T, std::void_t<decltype(T::kSegTiles)>> : std::bool_constant<T::kSegTiles> {};
+// K::CopyWindow when the variant has its own (runs of windows in one call), else the driver's span-by-span loop.
+template <class T, class = void>
+struct HasCopyWindow : std::false_type {};
+template <class T>
+struct HasCopyWindow<T, std::void_t<decltype(&T::CopyWindow)>> : std::true_type {};
 template <class T, class = void>
 struct DirectOf : std::false_type {};
 template <class T>
@@ -295,7 +300,20 @@ struct GemmDriver {
     });
   }
 
-  // BuildConvRows (pack/gemm_pack.h) with one K::CopyWindow call per run of consecutive output pixels of one
+  static void CopyWindow(A* dst, int64_t dst_step, const int8_t* src, int64_t src_step, int count, int rows, int span,
+                         int64_t src_stride, const OpParams& p) {
+    if constexpr (HasCopyWindow<K>::value) {
+      K::CopyWindow(dst, dst_step, src, src_step, count, rows, span, src_stride, p);
+    } else {
+      for (int i = 0; i < count; ++i) {
+        for (int y = 0; y < rows; ++y) {
+          K::Copy(dst + i * dst_step + static_cast<int64_t>(y) * span, src + i * src_step + y * src_stride, span, p);
+        }
+      }
+    }
+  }
+
+  // BuildConvRows (pack/gemm_pack.h) with one CopyWindow call per run of consecutive output pixels of one
   // output row whose windows lie inside the input (no padding, no horizontal dilation); the pixel position is
   // stepped, not divided out, per row.
   static void ConvRows(const OpParams& p, const int8_t* input, int m0, int rows, A* dst) {
@@ -313,8 +331,8 @@ struct GemmDriver {
       if (p.dil_w == 1 && y0 >= 0 && x0 >= 0 && y0 + y_last < p.in_h && x0 + p.k_w <= p.in_w) {
         // this pixel and the next ones of the output row while their windows stay inside
         n = std::min({rows - r, p.out_w - ox, (p.in_w - p.k_w - x0) / p.stride_w + 1});
-        K::CopyWindow(row, g.kpad, input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c, src_step,
-                      n, p.k_h, span, row_stride, p);
+        CopyWindow(row, g.kpad, input + ((static_cast<int64_t>(b) * p.in_h + y0) * p.in_w + x0) * p.in_c, src_step, n,
+                   p.k_h, span, row_stride, p);
         for (int i = 0; i < n && g.k < g.kpad; ++i) {
           for (int k = g.k; k < g.kpad; ++k) row[static_cast<int64_t>(i) * g.kpad + k] = A(0);
         }
