@@ -167,6 +167,25 @@ int RunCases() {
     if (!s8) t.filter_zp(shapes.Int(0, 255));
     cases += t.Test("depthwise 3x3");
   }
+  // 32-channel blocks, the last one possibly half full (32-144 channels, multiples of 16: the AVX2 32c2 kernel's
+  // only shapes), 3x3 and 5x5, strides, padding,
+  // vertical and horizontal dilation, int8 per-channel and uint8 with filter zero points.
+  edgert_test::Rng blocks(4242);  // own stream: the shapes of the other cases stay as they were
+  for (int i = 0; i < 48; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 3 != 2;
+    const int k = i % 5 == 4 ? 5 : 3;
+    ConvTester t;
+    t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(blocks.Int(1, 2), blocks.Int(k, k + 9), blocks.Int(k, k + 9), 16 * blocks.Int(2, 9)).kernel(k, k)
+        .stride(blocks.Int(1, 2), blocks.Int(1, 2)).dilation(i % 7 == 6 ? 2 : 1, i % 11 == 10 ? 2 : 1)
+        .padding(blocks.Int(0, 1)).depth_multiplier(1).activation(blocks.Int(0, 3)).bias(blocks.Int(0, 4) != 0)
+        .per_channel(s8).extremes(i % 3 == 0).input_zp(blocks.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .output_zp(blocks.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(blocks.Float(0.01f, 0.5f), blocks.Float(0.001f, 0.05f), blocks.Float(0.01f, 2.0f)).seed(seed++);
+    if (!s8) t.filter_zp(blocks.Int(0, 255));
+    cases += t.Test("depthwise 32-channel blocks");
+  }
   // Depth multipliers > 2 (micro_speech: 1 input channel, multiplier 8): output blocks spanning several input
   // channels, block starts inside an input channel's run.
   for (int i = 0; i < 48; ++i) {

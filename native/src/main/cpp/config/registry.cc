@@ -75,6 +75,8 @@ const KernelVariant kVariants[] = {
      kernels::dwconv_qs8_rows_32c2_avx512vnni, DwRowsApplies, PackDwRows},
     {"dwconv_qs8_direct_32c2_avx512vnni", kDepthwiseConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::dwconv_qs8_direct_32c2_avx512vnni, DwApplies, PackDwC2},
+    {"dwconv_qs8_direct_32c2_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::dwconv_qs8_direct_32c2_avx2, DwC2Avx2Applies, PackDwC2},
     {"dwconv_qs8_direct_8c_avx2", kDepthwiseConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::dwconv_qs8_direct_8c_avx2, DwAnyDmApplies, PackDw},
 #elif defined(__aarch64__)
@@ -91,6 +93,8 @@ const KernelVariant kVariants[] = {
      kernels::dwconv_qu8_rows_32c2_avx512vnni, DwRowsQu8Applies, PackDwRowsQu8},
     {"dwconv_qu8_direct_32c2_avx512vnni", kDepthwiseConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::dwconv_qu8_direct_32c2_avx512vnni, DwQu8Applies, PackDwC2Qu8},
+    {"dwconv_qu8_direct_32c2_avx2", kDepthwiseConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
+     kernels::dwconv_qu8_direct_32c2_avx2, DwC2Avx2Qu8Applies, PackDwC2Qu8},
     {"dwconv_qu8_direct_8c_avx2", kDepthwiseConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::dwconv_qu8_direct_8c_avx2, DwQu8AnyDmApplies, PackDwQu8},
 #elif defined(__aarch64__)

@@ -216,6 +216,12 @@ bool DwQu8Applies(const OpParams& p) {
   return Qu8Applies(p) && p.depth_multiplier == 1 && p.k_h * p.k_w <= kMaxDwTaps;
 }
 
+// The AVX2 32c2 kernel: whole 16-channel groups only (AVX2 has no lane masks), at least 32 channels (below that
+// PackDwC2 packs several pixels per block).
+static bool DwC2Avx2Shape(const OpParams& p) { return p.out_c % 16 == 0 && p.out_c >= 32; }
+bool DwC2Avx2Applies(const OpParams& p) { return DwApplies(p) && DwC2Avx2Shape(p); }
+bool DwC2Avx2Qu8Applies(const OpParams& p) { return DwQu8Applies(p) && DwC2Avx2Shape(p); }
+
 bool DwAnyDmApplies(const OpParams& p) {
   return CommonApplies(p) && p.depth_multiplier >= 1 && p.k_h * p.k_w <= kMaxDwTaps;
 }

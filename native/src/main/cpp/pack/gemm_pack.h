@@ -68,6 +68,8 @@ bool DwApplies(const OpParams& p);
 void PackDw(OpParams& p);
 // qu8: weights w - filter_zp (any filter zero point), the same bias correction with in_zp.
 bool DwQu8Applies(const OpParams& p);
+bool DwC2Avx2Applies(const OpParams& p);     // DwApplies with channels a multiple of 16, at least 32
+bool DwC2Avx2Qu8Applies(const OpParams& p);
 // Any depth multiplier (the 8-channel AVX2 variants: PackDw also stores the input-lane table in g.scratch).
 bool DwAnyDmApplies(const OpParams& p);
 bool DwQu8AnyDmApplies(const OpParams& p);

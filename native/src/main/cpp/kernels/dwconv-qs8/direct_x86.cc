@@ -22,6 +22,13 @@ namespace edgert {
 namespace kernels {
 namespace {
 
+// off[t]: filter tap t's element offset from the top-left tap, in the NHWC input.
+inline void TapOffsets(const OpParams& p, int64_t* off) {
+  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
+    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
+  }
+}
+
 // Fills taps[] with the input pixel of each filter tap for output (b, oy, ox), nullptr where padded. off[] holds
 // each tap's element offset from the top-left tap (used as is for interior pixels, where no tap is padded).
 // Returns true for an interior pixel.
@@ -91,9 +98,7 @@ EDGERT_AVX512VNNI void Dw32(const OpParams& p, uint8_t* arena, int row0, int row
   const __m512i vizp = _mm512_set1_epi16(static_cast<int16_t>(p.in_zp));
   const int8_t* tap[kMaxDwTaps + 1];
   int64_t off[kMaxDwTaps + 1];
-  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
-    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * in_w + fx * p.dil_w) * in_c;
-  }
+  TapOffsets(p, off);
   off[taps] = off[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
   // Output columns [ox_lo, ox_hi) have every tap inside the input horizontally (a contiguous range).
   int ox_lo = out_w, ox_hi = 0;
@@ -299,9 +304,7 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int 
   const __m256i vizp = _mm256_set1_epi32(p.in_zp);
   const int8_t* tap[kMaxDwTaps];
   int64_t off[kMaxDwTaps];
-  for (int fy = 0, t = 0; fy < p.k_h; ++fy) {
-    for (int fx = 0; fx < p.k_w; ++fx) off[t++] = (static_cast<int64_t>(fy) * p.dil_h * p.in_w + fx * p.dil_w) * p.in_c;
-  }
+  TapOffsets(p, off);
   for (int row = row0; row < row1; ++row) {
     const int b = row / p.out_h, oy = row % p.out_h;
     for (int ox = 0; ox < p.out_w; ++ox) {
@@ -325,6 +328,63 @@ EDGERT_AVX2 void Dw8(const OpParams& p, uint8_t* arena, int row0, int row1, int 
         const __m256i v = Requant<MODE>(acc, g, c0, zp, lo, hi);
         const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
         StoreLow8(out + c0, _mm_cvtsi128_si64(U8 ? _mm_packus_epi16(w16, w16) : _mm_packs_epi16(w16, w16)), nv);
+      }
+    }
+  }
+}
+
+// dwconv_q{s,u}8_direct_32c2_avx2: PackDwC2's 32-channel blocks (channels a multiple of 16, at least 32) with ymm, each block as
+// two 16-channel groups: taps in pairs, acc += x0 * w0 + x1 * w1 (vpmaddwd on vpunpck[lh]wd of the two taps'
+// widened inputs: one multiply instruction per 8 channels and 2 taps, where Dw8 spends one vpmulld (2 uops) per 8
+// channels and tap). vpunpck[lh]wd interleave within 128-bit lanes exactly as the zmm kernel's do, so group G
+// (channels 16G .. 16G + 15) uses PackDwC2's positions 8G .. 8G + 7 of each half: weights at wb + 64q + 16G (low
+// half) and + 32 + 16G (high half), requantization vectors at c0 + 8G and c0 + 16 + 8G; vpackssdw of the two halves
+// restores channel order. Padded taps read x = in_zp (tap pointer null), cancelled by the bias correction.
+template <bool U8>
+EDGERT_AVX2 inline __m256i Widen16x16(const int8_t* src) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+  return U8 ? _mm256_cvtepu8_epi16(v) : _mm256_cvtepi8_epi16(v);
+}
+
+template <int MODE, bool U8>
+EDGERT_AVX2 void Dw32Avx2(const OpParams& p, uint8_t* arena, int row0, int row1, int cb, int ce, uint8_t*) {
+  const PackedGemm& g = p.gemm;
+  const int8_t* input = TensorData<const int8_t>(p.in[0], arena);
+  int8_t* output = TensorData<int8_t>(p.out[0], arena);
+  const int16_t* w = reinterpret_cast<const int16_t*>(g.w.data());
+  const int taps = g.k, c = g.n, pairs = (taps + 1) / 2;
+  const __m256i vizp = _mm256_set1_epi16(static_cast<int16_t>(p.in_zp));
+  const __m256i zp = _mm256_set1_epi32(p.out_zp), lo = _mm256_set1_epi32(p.act_min), hi = _mm256_set1_epi32(p.act_max);
+  const int8_t* tap[kMaxDwTaps + 1];
+  int64_t off[kMaxDwTaps];
+  TapOffsets(p, off);
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / p.out_h, oy = row % p.out_h;
+    for (int ox = 0; ox < p.out_w; ++ox) {
+      TapPointers(p, input, b, oy, ox, off, tap);
+      tap[taps] = tap[taps - 1];  // odd tap count: the pair's second weight is 0, any input will do
+      int8_t* out = output + ((static_cast<int64_t>(b) * p.out_h + oy) * p.out_w + ox) * c;
+      for (int c0 = cb; c0 < ce; c0 += 32) {
+        const int16_t* wb = w + static_cast<int64_t>(c0 / 32) * pairs * 64;
+        const int groups = c - c0 >= 32 ? 2 : 1;  // a last block of 16 channels (c = 144): its first group only
+        for (int grp = 0; grp < groups; ++grp) {
+          const int cg = c0 + 16 * grp;
+          __m256i acc_lo = Load(g.bias.data() + c0 + 8 * grp), acc_hi = Load(g.bias.data() + c0 + 16 + 8 * grp);
+          for (int q = 0; q < pairs; ++q) {
+            const int8_t* p0 = tap[2 * q];
+            const int8_t* p1 = tap[2 * q + 1];
+            const __m256i x0 = p0 != nullptr ? Widen16x16<U8>(p0 + cg) : vizp;
+            const __m256i x1 = p1 != nullptr ? Widen16x16<U8>(p1 + cg) : vizp;
+            const __m256i w_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb + 64 * q + 16 * grp));
+            const __m256i w_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb + 64 * q + 32 + 16 * grp));
+            acc_lo = _mm256_add_epi32(acc_lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), w_lo));
+            acc_hi = _mm256_add_epi32(acc_hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), w_hi));
+          }
+          const __m256i v16 = _mm256_packs_epi32(Requant<MODE>(acc_lo, g, c0 + 8 * grp, zp, lo, hi),
+                                                 Requant<MODE>(acc_hi, g, c0 + 16 + 8 * grp, zp, lo, hi));
+          const __m128i a = _mm256_castsi256_si128(v16), bb = _mm256_extracti128_si256(v16, 1);
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(out + cg), U8 ? _mm_packus_epi16(a, bb) : _mm_packs_epi16(a, bb));
+        }
       }
     }
   }
@@ -359,6 +419,14 @@ void Dw32Mode(const OpParams& p, uint8_t* arena) {
 }
 
 template <bool U8>
+void Dw32Avx2Mode(const OpParams& p, uint8_t* arena) {
+  const DwRowsFn fn = p.requant == EDGERT_REQUANT_FP32        ? Dw32Avx2<EDGERT_REQUANT_FP32, U8>
+                      : p.requant == EDGERT_REQUANT_GEMMLOWP_UP ? Dw32Avx2<EDGERT_REQUANT_GEMMLOWP_UP, U8>
+                                                                : Dw32Avx2<EDGERT_REQUANT_GEMMLOWP, U8>;
+  DwParallel(p, arena, fn, 32);
+}
+
+template <bool U8>
 void DwRowsMode(const OpParams& p, uint8_t* arena) {
   const DwRowsFn fn = p.requant == EDGERT_REQUANT_FP32        ? DwRows<EDGERT_REQUANT_FP32, U8>
                       : p.requant == EDGERT_REQUANT_GEMMLOWP_UP ? DwRows<EDGERT_REQUANT_GEMMLOWP_UP, U8>
@@ -386,6 +454,8 @@ void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { Dw32
 void dwconv_qs8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { DwRowsMode<false>(p, arena); }
 void dwconv_qu8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena) { DwRowsMode<true>(p, arena); }
 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena) { Dw8Any<true>(p, arena); }
+void dwconv_qs8_direct_32c2_avx2(const OpParams& p, uint8_t* arena) { Dw32Avx2Mode<false>(p, arena); }
+void dwconv_qu8_direct_32c2_avx2(const OpParams& p, uint8_t* arena) { Dw32Avx2Mode<true>(p, arena); }
 
 }  // namespace kernels
 }  // namespace edgert

@@ -12,6 +12,9 @@ void dwconv_qs8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
 // uint8 (pack hooks PackDwC2Qu8 / PackDwQu8).
 void dwconv_qu8_direct_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void dwconv_qu8_direct_8c_avx2(const OpParams& p, uint8_t* arena);
+// PackDwC2's layout on ymm (channels a multiple of 16 and >= 32, depth multiplier 1): DwC2Avx2Applies / DwC2Avx2Qu8Applies.
+void dwconv_qs8_direct_32c2_avx2(const OpParams& p, uint8_t* arena);
+void dwconv_qu8_direct_32c2_avx2(const OpParams& p, uint8_t* arena);
 // Row buffers (pack hooks PackDwRows / PackDwRowsQu8): each input pixel widened and paired once per output row.
 void dwconv_qs8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void dwconv_qu8_rows_32c2_avx512vnni(const OpParams& p, uint8_t* arena);
