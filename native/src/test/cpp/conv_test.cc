@@ -175,10 +175,12 @@ int RunCases() {
     const int mode = modes[i % 4];
     const bool s8 = (i / 4) % 3 != 2;
     const int k = i % 5 == 4 ? 5 : 3;
+    const int dh = i % 7 == 6 ? 2 : 1, dw = i % 11 == 10 ? 2 : 1;
+    const int eh = (k - 1) * dh + 1, ew = (k - 1) * dw + 1;  // the input covers the dilated filter (VALID padding)
     ConvTester t;
     t.kind(ConvTester::kDepthwise).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
-        .input(blocks.Int(1, 2), blocks.Int(k, k + 9), blocks.Int(k, k + 9), 16 * blocks.Int(2, 9)).kernel(k, k)
-        .stride(blocks.Int(1, 2), blocks.Int(1, 2)).dilation(i % 7 == 6 ? 2 : 1, i % 11 == 10 ? 2 : 1)
+        .input(blocks.Int(1, 2), blocks.Int(eh, eh + 9), blocks.Int(ew, ew + 9), 16 * blocks.Int(2, 9)).kernel(k, k)
+        .stride(blocks.Int(1, 2), blocks.Int(1, 2)).dilation(dh, dw)
         .padding(blocks.Int(0, 1)).depth_multiplier(1).activation(blocks.Int(0, 3)).bias(blocks.Int(0, 4) != 0)
         .per_channel(s8).extremes(i % 3 == 0).input_zp(blocks.Int(s8 ? -128 : 0, s8 ? 127 : 255))
         .output_zp(blocks.Int(s8 ? -128 : 0, s8 ? 127 : 255))
