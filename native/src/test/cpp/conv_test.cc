@@ -188,6 +188,24 @@ int RunCases() {
     if (!s8) t.filter_zp(blocks.Int(0, 255));
     cases += t.Test("depthwise 32-channel blocks");
   }
+  // Pointwise convolutions deep enough for the AMX tiles (in_c a multiple of 4, >= 64): depths on and off the
+  // 64-byte tile rows (staged), 24-392 pixels: across the 16-row tiles, 32-row pairs and 128-row chunks (in place
+  // only when whole), channel counts ending in half and partial 16-channel blocks, batches, int8 and uint8.
+  edgert_test::Rng pointwise(9090);  // own stream: the shapes of the other cases stay as they were
+  for (int i = 0; i < 48; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 3 != 2;
+    const int depth = i % 3 == 0 ? 64 * pointwise.Int(1, 10) : 4 * pointwise.Int(16, 200);
+    ConvTester t;
+    t.kind(ConvTester::kConv).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(pointwise.Int(1, 2), pointwise.Int(3, 14), pointwise.Int(8, 14), depth).kernel(1, 1)
+        .padding(pointwise.Int(0, 1)).out_channels(pointwise.Int(1, 100)).activation(pointwise.Int(0, 3))
+        .bias(pointwise.Int(0, 4) != 0).per_channel(s8 && i % 5 != 0).extremes(i % 3 == 1)
+        .input_zp(pointwise.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(pointwise.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(pointwise.Float(0.01f, 0.5f), pointwise.Float(0.001f, 0.05f), pointwise.Float(0.05f, 4.0f)).seed(seed++);
+    if (!s8) t.filter_zp(pointwise.Int(0, 255));
+    cases += t.Test("pointwise deep");
+  }
   // Depth multipliers > 2 (micro_speech: 1 input channel, multiplier 8): output blocks spanning several input
   // channels, block starts inside an input channel's run.
   for (int i = 0; i < 48; ++i) {

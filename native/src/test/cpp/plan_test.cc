@@ -2,6 +2,10 @@
 // tensors, a two-op plan equal to its ops run one by one, op timings, the kernel registry and CPU features, and
 // error handling: every bad declaration or parameter makes add_* / prepare return -1 with a message, never crash.
 #include <time.h>
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <atomic>
 
@@ -24,7 +28,7 @@ void TestRegistry() {
     const std::string id = edgert_kernel_id(i);
     const std::string isa = id.substr(id.rfind('_') + 1);
     const bool known_isa = isa == "ref" || isa == "avx2" || isa == "avx512vnni" || isa == "avxvnni" || isa == "neon" ||
-                           isa == "neondot" || isa == "neoni8mm" || isa == "cuda";
+                           isa == "neondot" || isa == "neoni8mm" || isa == "amx" || isa == "cuda";
     EXPECT_TRUE(known_isa, "id %s should end with an ISA token (STYLE.md)", id.c_str());
     EXPECT_TRUE(edgert_kernel_builtin(i) >= 0, "%s builtin", id.c_str());
     if (isa == "ref") EXPECT_TRUE(edgert_kernel_cpu_supported(i) == 1, "%s supported", id.c_str());
@@ -40,6 +44,14 @@ void TestRegistry() {
   EXPECT_TRUE((f & (EDGERT_CPU_ASIMD | EDGERT_CPU_DOTPROD | EDGERT_CPU_I8MM | EDGERT_CPU_SVE)) == 0, "arm bits on x86");
   EXPECT_TRUE((f & EDGERT_CPU_SSE41) != 0, "x86-64 machines running this have SSE4.1");
   if (f & EDGERT_CPU_AVX512VNNI) EXPECT_TRUE((f & EDGERT_CPU_AVX512F) != 0, "VNNI implies AVX-512F");
+#if defined(__linux__)  // inside the x86_64 branch
+  if (f & EDGERT_CPU_AMX_INT8) {  // reported only once Linux granted this process the tile data state
+    uint64_t permitted = 0;
+    EXPECT_TRUE(syscall(SYS_arch_prctl, 0x1022 /* ARCH_GET_XCOMP_PERM */, &permitted) == 0, "ARCH_GET_XCOMP_PERM");
+    EXPECT_TRUE((permitted & (1ull << 18)) != 0, "AMX reported without the XTILEDATA permission: 0x%llx",
+                (unsigned long long)permitted);
+  }
+#endif
 #elif defined(__aarch64__)
   EXPECT_TRUE((f & EDGERT_CPU_ASIMD) != 0, "arm64 has ASIMD");
 #endif

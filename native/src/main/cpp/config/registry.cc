@@ -30,6 +30,8 @@ constexpr int ANY = kAnyDtype;
 constexpr uint64_t kCpuAvx512Vnni =
     EDGERT_CPU_AVX512F | EDGERT_CPU_AVX512BW | EDGERT_CPU_AVX512VL | EDGERT_CPU_AVX512VNNI;
 constexpr uint64_t kCpuAvx2 = EDGERT_CPU_AVX2 | EDGERT_CPU_FMA;
+// AMX-INT8 tiles, with the AVX-512 VNNI requantization around them (every AMX CPU has AVX-512).
+constexpr uint64_t kCpuAmx = kCpuAvx512Vnni | EDGERT_CPU_AMX_INT8;
 // arm64 tiers, cumulative (every i8mm core has dotprod).
 constexpr uint64_t kCpuNeon = EDGERT_CPU_ASIMD;
 constexpr uint64_t kCpuNeonDot = kCpuNeon | EDGERT_CPU_DOTPROD;
@@ -41,6 +43,8 @@ constexpr uint32_t kIntegerPlanModes = (1u << EDGERT_REQUANT_GEMMLOWP) | (1u << 
 // variants are compiled for their own architecture only (native/Makefile selects their files by target).
 const KernelVariant kVariants[] = {
 #if defined(__x86_64__)
+    {"conv2d_qs8_gemm_32x32c4_amx", kConv2d, S8, S8, "amx", kCpuAmx, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_32x32c4_amx, AmxConvApplies, kernels::pack_gemm_qs8_conv_amx},
     {"conv2d_qs8_gemm_8x16c4_avx512vnni", kConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4},
     {"conv2d_qs8_gemm_4x16c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
@@ -55,6 +59,8 @@ const KernelVariant kVariants[] = {
 #endif
     REF_CONV("conv2d_qs8_direct_ref", kConv2d, S8, S8, ref::conv2d_qs8_direct),
 #if defined(__x86_64__)
+    {"conv2d_qu8_gemm_32x32c4_amx", kConv2d, U8, U8, "amx", kCpuAmx, kGemmSimdRequantModes,
+     kernels::conv2d_qu8_gemm_32x32c4_amx, AmxConvQu8Applies, kernels::pack_gemm_qu8_conv_amx},
     {"conv2d_qu8_gemm_8x16c4_avx512vnni", kConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c4_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_u8c4},
     {"conv2d_qu8_gemm_8x16c2_avx512vnni", kConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,

@@ -9,6 +9,10 @@
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #elif defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
 #endif
@@ -20,6 +24,18 @@ uint64_t Xgetbv0() {
   uint32_t eax, edx;
   __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
   return (static_cast<uint64_t>(edx) << 32) | eax;
+}
+
+// Asks Linux for the AMX tile data state (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), kernel 5.16+):
+// process-wide and permanent once granted. Refused (old kernel, a signal stack too small for the larger signal
+// frame) or another OS: no AMX.
+bool RequestTileData() {
+#if defined(__linux__)
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+  return false;
+#endif
 }
 
 uint64_t Detect() {
@@ -45,8 +61,11 @@ uint64_t Detect() {
       if (ebx7 & (1u << 31)) f |= EDGERT_CPU_AVX512VL;
       if (ecx7 & (1u << 11)) f |= EDGERT_CPU_AVX512VNNI;
     }
-    if (edx7 & (1u << 25)) f |= EDGERT_CPU_AMX_INT8;  // AMX tile state also needs XCR0[18:17] (checked below)
-    if ((xcr0 & (3ull << 17)) != (3ull << 17)) f &= ~EDGERT_CPU_AMX_INT8;
+    // AMX-INT8 (with AMX-TILE): the OS must save the tile state (XCR0[18:17]) and, on Linux, grant it to this
+    // process; the first tile instruction without that grant is a SIGILL.
+    if ((edx7 & (1u << 25)) && (edx7 & (1u << 24)) && (xcr0 & (3ull << 17)) == (3ull << 17) && RequestTileData()) {
+      f |= EDGERT_CPU_AMX_INT8;
+    }
     const uint32_t max_sub = eax;
     if (max_sub >= 1) {
       __cpuid_count(7, 1, eax, ebx, ecx, edx);

@@ -82,18 +82,23 @@ void FinishRequantVectors(PackedGemm& g) {
 
 void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   PackedGemm& g = p.gemm;
-  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8 || layout == kGemmU8C4Qu8;
-  const bool bytes = layout == kGemmU8C4 || layout == kGemmU8C4Qu8;
+  const bool u8 = layout == kGemmI16C2Qu8 || layout == kGemmI16C2x16Qu8 || layout == kGemmU8C4Qu8 ||
+                  layout == kGemmU8C4K64Qu8;
+  const bool amx = layout == kGemmS8C4K64 || layout == kGemmU8C4K64Qu8;
+  const bool qu8_bytes = layout == kGemmU8C4Qu8 || layout == kGemmU8C4K64Qu8;  // W = w - 128, rows' sums of A
+  const bool bytes = layout == kGemmU8C4 || qu8_bytes || amx;
   const int32_t* bias = p.has_bias ? static_cast<const int32_t*>(p.in[2].data) : nullptr;
   const int kr = bytes ? 4 : 2;
   g.m = m;
   g.k = k;
   g.n = n;
-  g.a_sum_mult = layout == kGemmU8C4Qu8 ? 128 - p.filter_zp : 0;
+  g.a_sum_mult = qu8_bytes ? 128 - p.filter_zp : 0;
   g.nr = bytes || layout == kGemmI16C2x16Qu8 || layout == kGemmI16C2x16 ? 16 : 8;
-  g.kpad = (k + kr - 1) / kr * kr;
+  const int kalign = amx ? 64 : kr;
+  g.kpad = (k + kalign - 1) / kalign * kalign;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
-  g.rows_per_chunk = std::min(kRowsPerChunk, m);
+  // AMX: chunks of whole 32-row tile pairs, staged (zero-padded) in scratch when they cannot be read in place.
+  g.rows_per_chunk = amx ? kAmxChunkRows : std::min(kRowsPerChunk, m);
   const int64_t elem = bytes ? 1 : 2;
   g.w.assign(static_cast<size_t>(g.npad) * g.kpad * elem, 0);
   for (int nb = 0; nb < g.npad / g.nr; ++nb) {
@@ -102,7 +107,7 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
         for (int t = 0; t < kr; ++t) {
           const int ch = nb * g.nr + j, kk = q * kr + t;
           int32_t v = ch < n && kk < k ? Weight(p, u8, static_cast<int64_t>(ch) * k + kk) : 0;
-          if (layout == kGemmU8C4Qu8 && ch < n && kk < k) v += p.filter_zp - 128;  // w - 128
+          if (qu8_bytes && ch < n && kk < k) v += p.filter_zp - 128;  // w - 128
           const int64_t idx = ((static_cast<int64_t>(nb) * (g.kpad / kr) + q) * g.nr + j) * kr + t;
           if (bytes) {
             g.w[idx] = static_cast<uint8_t>(v);
@@ -115,18 +120,19 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
     }
   }
   std::vector<uint32_t> corr(n, 0);
-  if (layout == kGemmU8C4Qu8) {
+  if (qu8_bytes) {
     for (int ch = 0; ch < n; ++ch) {
       uint32_t sum = 0;
       for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(Weight(p, true, static_cast<int64_t>(ch) * k + kk));
       corr[ch] = static_cast<uint32_t>(p.in_zp) * sum;
     }
   }
-  if (layout == kGemmU8C4) {
+  if (layout == kGemmU8C4 || layout == kGemmS8C4K64) {
+    const uint32_t a_offset = layout == kGemmU8C4 ? 128 : 0;  // A = x + 128, or x itself
     for (int ch = 0; ch < n; ++ch) {
       uint32_t sum = 0;
       for (int kk = 0; kk < k; ++kk) sum += static_cast<uint32_t>(Weight(p, false, static_cast<int64_t>(ch) * k + kk));
-      corr[ch] = static_cast<uint32_t>(128 + p.in_zp) * sum;
+      corr[ch] = (a_offset + static_cast<uint32_t>(p.in_zp)) * sum;
     }
   }
   RequantVectors(p, bias, corr.data());
@@ -147,6 +153,18 @@ bool GemmConvQu8Applies(const OpParams& p) {
 }
 
 bool GemmFcQu8Applies(const OpParams& p) { return Qu8Applies(p); }
+
+namespace {
+// A pointwise convolution whose A rows are the input pixels themselves (the AMX tiles load them in place).
+bool PointwiseAmxShape(const OpParams& p) {
+  return p.k_h == 1 && p.k_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
+         p.out_h == p.in_h && p.out_w == p.in_w && p.in_c % 4 == 0 && p.in_c >= kAmxMinDepth &&
+         static_cast<int64_t>(p.batches) * p.out_h * p.out_w >= kAmxMinRows;
+}
+}  // namespace
+
+bool AmxConvApplies(const OpParams& p) { return GemmConvApplies(p) && PointwiseAmxShape(p); }
+bool AmxConvQu8Applies(const OpParams& p) { return GemmConvQu8Applies(p) && PointwiseAmxShape(p); }
 
 void PackGemmConv(OpParams& p, GemmLayout layout) {
   Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);

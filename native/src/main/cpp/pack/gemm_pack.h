@@ -32,7 +32,13 @@ namespace edgert {
 // as int8 in the kGemmU8C4 tile layout (zeros past K and N). Since sum (x - xz)(w - wz) = sum x (w - 128)
 // + (128 - wz) sum x - xz sum (w - wz): bias' = bias - xz * sum_k (w - wz) and the kernel adds
 // (128 - wz) * rowsum(A) (g.a_sum_mult) per row; wrapping int32, exact.
-enum GemmLayout { kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3, kGemmU8C4Qu8 = 4, kGemmI16C2x16 = 5 };
+// kGemmS8C4K64 (AMX tdpbssd, signed x signed bytes): A = x as int8 (no offset), W as kGemmU8C4 with K padded to a
+// multiple of 64 (an AMX tile row of A is 64 bytes, one B tile 16 K groups), bias' = bias - in_zp * sum_k W[n][k].
+// kGemmU8C4K64Qu8 (AMX tdpbusd): kGemmU8C4Qu8 with K padded to a multiple of 64.
+enum GemmLayout {
+  kGemmU8C4 = 0, kGemmI16C2 = 1, kGemmI16C2Qu8 = 2, kGemmI16C2x16Qu8 = 3, kGemmU8C4Qu8 = 4, kGemmI16C2x16 = 5,
+  kGemmS8C4K64 = 6, kGemmU8C4K64Qu8 = 7
+};
 
 // Whether the qs8 GEMM variants handle this prepared CONV_2D / FULLY_CONNECTED.
 bool GemmConvApplies(const OpParams& p);
@@ -40,6 +46,16 @@ bool GemmFcApplies(const OpParams& p);
 // The qu8 ones (any filter zero point; constant weights).
 bool GemmConvQu8Applies(const OpParams& p);
 bool GemmFcQu8Applies(const OpParams& p);
+// The AMX GEMM (kernels/gemm-qs8/32x32c4-amx.cc): pointwise CONV_2D only (1x1, stride 1, no padding: A is the
+// input itself), in_c a multiple of 4 and at least kAmxMinDepth (below it the exact requantization, not the
+// multiply-adds, bounds the time: measured no faster than the VNNI tiles), at least kAmxMinRows pixels (a
+// 16-row tile mostly empty loses to the VNNI tiles: 1 pixel x 1280 -> 1001 channels 5x slower, 16 pixels even,
+// 24 pixels 1.35x faster).
+constexpr int kAmxMinDepth = 64;
+constexpr int kAmxMinRows = 24;
+constexpr int kAmxChunkRows = 128;  // rows per chunk of the AMX GEMM: 4 tiles of 32, A at most 128 KiB (L2)
+bool AmxConvApplies(const OpParams& p);
+bool AmxConvQu8Applies(const OpParams& p);
 
 // Packs p's weights, bias and requant vectors into p.gemm for the layout and sizes the row scratch.
 void PackGemmConv(OpParams& p, GemmLayout layout);

@@ -95,6 +95,19 @@ struct PixelCursor {
   }
 };
 
+// The parallel tasks of a GEMM: rows in tasks of whole mr-row tiles, up to 4 per thread; channel blocks of nr too
+// when the rows are too few for 2 tasks per thread overall; one task for one thread (no split, no divisions).
+struct GemmTasks {
+  Split rows, chans;  // task t: rows part t / chans.parts, channel-block part t % chans.parts
+};
+inline GemmTasks SplitGemm(const PackedGemm& g, int threads, int mr, int nr) {
+  const int nblocks = (g.n + nr - 1) / nr;
+  if (threads == 1) return {SplitRange(g.m, 1, 1, g.m), SplitRange(nblocks, 1, 1, nblocks)};
+  const Split rows = SplitRange(g.m, 4 * threads, mr, mr);
+  return {rows, rows.parts >= 2 * threads ? SplitRange(nblocks, 1, 1, nblocks)
+                                          : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1)};
+}
+
 template <class K>
 struct GemmDriver {
   typedef typename K::A A;
@@ -206,18 +219,8 @@ struct GemmDriver {
     }
   }
 
-  // Rows in tasks of whole MR tiles, up to 4 per thread; channel blocks too when the rows are too few for 2
-  // tasks per thread overall; one task for one thread (no split, no divisions).
-  struct Tasks {
-    Split rows, chans;
-  };
-  static Tasks SplitTasks(const PackedGemm& g, int threads) {
-    const int nblocks = (g.n + K::kNr - 1) / K::kNr;
-    if (threads == 1) return {SplitRange(g.m, 1, 1, g.m), SplitRange(nblocks, 1, 1, nblocks)};
-    const Split rows = SplitRange(g.m, 4 * threads, K::kMr, K::kMr);
-    return {rows, rows.parts >= 2 * threads ? SplitRange(nblocks, 1, 1, nblocks)
-                                            : SplitRange(nblocks, (2 * threads + rows.parts - 1) / rows.parts, 1, 1)};
-  }
+  typedef GemmTasks Tasks;
+  static Tasks SplitTasks(const PackedGemm& g, int threads) { return SplitGemm(g, threads, K::kMr, K::kNr); }
 
   // The direct convolution (g.direct): the input is copied (K::Copy, as A) into the interior of g.padded, whose
   // border pack filled; then each tile of up to kMr neighbouring pixels of one output row reads its k_h filter-row

@@ -31,6 +31,12 @@ void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_i16c2x16(OpParams& p);
 void pack_gemm_qu8_fc_i16c2x16(OpParams& p);
 
+// Pointwise CONV_2D on AMX-INT8 tiles (pack/gemm_pack.h AmxConvApplies), layouts kGemmS8C4K64 / kGemmU8C4K64Qu8.
+void conv2d_qs8_gemm_32x32c4_amx(const OpParams& p, uint8_t* arena);
+void conv2d_qu8_gemm_32x32c4_amx(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_amx(OpParams& p);
+void pack_gemm_qu8_conv_amx(OpParams& p);
+
 // DEPTHWISE_CONV_2D with one input channel, run by the conv entry points above (pack/gemm_pack.h GemmDwApplies).
 void pack_gemm_qs8_dw_u8c4(OpParams& p);
 void pack_gemm_qs8_dw_i16c2x16(OpParams& p);

@@ -33,12 +33,12 @@ class BuiltInProfilesTest {
     /** {@code <op>_<dtype>[_<algorithm>][_<tile>]_<isa>}: fc_qs8_ref, conv2d_qs8_igemm_4x16c4_avx512vnni. */
     private static final Pattern KERNEL_ID = Pattern.compile(
             "([a-z0-9]+)_(qs8|qu8|qc8|f32|any)(?:_(?:qs8|qu8|f32))?(?:_([a-z][a-z0-9]*))?(?:_(\\d+(?:x\\d+)?(?:c\\d*)?))?"
-                    + "_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|cuda)");
+                    + "_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|amx|cuda)");
     /** The device feature each kernel ISA needs, so a profile never prefers a kernel its match does not guarantee. */
     private static final Map<String, List<String>> ISA_NEEDS = Map.of(
             "ref", List.of(), "avx2", List.of("avx2", "fma"), "avx512vnni", List.of("avx512bw", "avx512vnni"),
             "avxvnni", List.of("avxvnni"), "neon", List.of("asimd"), "neondot", List.of("dotprod"),
-            "neoni8mm", List.of("i8mm"), "cuda", List.of());
+            "neoni8mm", List.of("i8mm"), "amx", List.of("avx512bw", "avx512vnni", "amx-int8"), "cuda", List.of());
     private static final Set<String> TOP = Set.of("schema_version", "id", "description", "rationale", "extends",
             "match", "choices", "tuning");
     private static final Set<String> MATCH = Set.of("arch", "features", "os", "cpu_vendor", "cpu_implementer",

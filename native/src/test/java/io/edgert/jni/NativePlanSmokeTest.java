@@ -25,7 +25,7 @@ class NativePlanSmokeTest {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < n; i++) {
             String id = NativePlan.edgert_kernel_id(i).getString();
-            assertTrue(id.matches("[a-z0-9]+_[a-z0-9_]+_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|cuda)"), id);
+            assertTrue(id.matches("[a-z0-9]+_[a-z0-9_]+_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|amx|cuda)"), id);
             assertTrue(ids.add(id), "duplicate " + id);
         }
         assertTrue(ids.contains("conv2d_qs8_direct_ref"));

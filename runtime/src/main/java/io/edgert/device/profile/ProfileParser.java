@@ -22,7 +22,7 @@ final class ProfileParser {
      * build does not compile is fine (skipped at selection as "not compiled"); a malformed one is an error.
      */
     static final Pattern KERNEL_ID = Pattern.compile("[a-z][a-z0-9]*_(?:qs8|qu8|qc8|f32|any)(?:_(?:qs8|qu8|f32))?"
-            + "(?:_[a-z][a-z0-9]*)?(?:_\\d+(?:x\\d+)?(?:c\\d*)?)?_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|cuda)");
+            + "(?:_[a-z][a-z0-9]*)?(?:_\\d+(?:x\\d+)?(?:c\\d*)?)?_(ref|avx2|avx512vnni|avxvnni|neon|neondot|neoni8mm|amx|cuda)");
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{1,4}");
     private static final Pattern CAPABILITY = Pattern.compile("(\\d{1,2})\\.(\\d)");

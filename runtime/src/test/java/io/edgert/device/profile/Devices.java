@@ -67,6 +67,8 @@ final class Devices {
     static final String[] AVX2 = {"sse4.1", "avx2", "fma"};
     static final String[] AVX512VNNI = {"sse4.1", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512vnni"};
 
+    static final String[] AMX = {"sse4.1", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512vnni", "amx-int8"};
+
     static Device plainX86() {
         return x86("QEMU Virtual CPU", 4, NO_CUDA, "sse4.1");
     }
@@ -77,6 +79,10 @@ final class Devices {
 
     static Device icelake() {
         return x86("Intel(R) Xeon(R) Platinum 8375C", 16, NO_CUDA, AVX512VNNI);
+    }
+
+    static Device sapphireRapids() {
+        return x86("Intel(R) Xeon(R) Platinum 8468", 32, NO_CUDA, AMX);
     }
 
     static Device raspberryPi4() {

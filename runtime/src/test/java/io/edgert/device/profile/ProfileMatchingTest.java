@@ -28,6 +28,7 @@ class ProfileMatchingTest {
         expected.put("x86_64-generic", Devices.plainX86());
         expected.put("x86_64-avx2", Devices.haswell());
         expected.put("x86_64-avx512vnni", Devices.icelake());
+        expected.put("x86_64-amx", Devices.sapphireRapids());
         expected.put("arm64-generic", Devices.raspberryPi4());
         expected.put("arm64-dotprod", Devices.raspberryPi5());
         expected.put("arm64-i8mm", Devices.graviton3());
@@ -143,10 +144,10 @@ class ProfileMatchingTest {
     }
 
     @Test
-    void thisMachineGetsTheAvx512VnniProfile() throws EdgertException {
+    void thisMachineGetsTheAvx512VnniOrAmxProfile() throws EdgertException {
         Device d = Device.detect();
         assumeTrue(d.arch().equals("x86_64") && d.hasFeature("avx512vnni") && !d.cuda().usable(),
                 "the build machine has AVX-512 VNNI and no GPU; elsewhere this says nothing");
-        assertEquals("x86_64-avx512vnni", match(d).profile().id());
+        assertEquals(d.hasFeature("amx-int8") ? "x86_64-amx" : "x86_64-avx512vnni", match(d).profile().id());
     }
 }

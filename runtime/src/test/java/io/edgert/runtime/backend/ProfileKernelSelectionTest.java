@@ -146,6 +146,42 @@ class ProfileKernelSelectionTest {
     }
 
     @Test
+    void onAnAmxCpuDeepPointwiseConvsRunOnTilesWithTheVnniResults() throws Exception {
+        assumeTrue(cpuSupported("conv2d_qs8_gemm_32x32c4_amx"),
+                "this CPU (or OS: Linux must grant the tile state) has no AMX-INT8");
+        try (Model model = Model.load(SharedFiles.model("coral/tf2_mobilenet_v2_1.0_224_ptq.tflite"))) {
+            PlanSummary plan = plan(model, Profiles.builtIn("x86_64-amx"));
+            // op 62: 7x7x320 -> 1280, 1x1: on the tiles
+            assertEquals("CONV_2D", plan.opTypes().get(62));
+            assertEquals("conv2d_qs8_gemm_32x32c4_amx", plan.kernels().get(62));
+            // op 4: 112x112x16 -> 96: 16 channels are below the tiles' minimum depth (requantization-bound)
+            assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", plan.kernels().get(4));
+            // op 1: the 3x3 stride-2 first layer is not pointwise
+            assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", plan.kernels().get(1));
+            // op 64: the 1x1 classifier on one pixel: a 16-row tile would be almost empty
+            assertEquals("CONV_2D", plan.opTypes().get(64));
+            assertEquals("conv2d_qs8_gemm_8x16c4_avx512vnni", plan.kernels().get(64));
+            assertTrue(plan.choices().get(64).reason().contains("does not apply"), plan.choices().get(64).reason());
+            long onTiles = plan.kernels().stream().filter(k -> k.endsWith("_amx")).count();
+            assertTrue(onTiles >= 15, onTiles + " ops on the tiles");
+        }
+        for (String m : List.of("coral/tf2_mobilenet_v2_1.0_224_ptq.tflite", "coral/mobilenet_v2_1.0_224_quant.tflite")) {
+            try (Model model = Model.load(SharedFiles.model(m));
+                 Session amx = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-amx"));
+                 Session vnni = model.newSession(Session.Options.defaults().backend("native")
+                         .profile("x86_64-avx512vnni"))) {
+                for (long seed : new long[] {5, 6}) {
+                    io.edgert.runtime.io.RandomInputs.fill(amx, seed);
+                    io.edgert.runtime.io.RandomInputs.fill(vnni, seed);
+                    amx.run();
+                    vnni.run();
+                    assertArrayEquals(vnni.output(0).getBytes(), amx.output(0).getBytes(), m + " seed " + seed);
+                }
+            }
+        }
+    }
+
+    @Test
     void aListedVariantForAnotherOpOrDtypeIsSkippedAndAnIdOnlyVariantIsHonoured() throws Exception {
         DeviceProfile base = Profiles.builtIn("x86_64-generic");
         DeviceProfile p = base.withChoices(base.choices()
