@@ -206,6 +206,28 @@ int RunCases() {
     if (!s8) t.filter_zp(pointwise.Int(0, 255));
     cases += t.Test("pointwise deep");
   }
+  // Wide general convolutions (K x out_c >= 32768: the AMX tiles on im2col rows): 3x3, 5x5, 2x3, 1x3 and strided
+  // 1x1 filters, strides, dilation, both paddings (padded taps), batches, 4-16 x 8-16 inputs (some below 24 output
+  // pixels: the VNNI kernel takes them), int8 and uint8.
+  edgert_test::Rng wide(5150);  // own stream
+  for (int i = 0; i < 32; ++i) {
+    const int mode = modes[i % 4];
+    const bool s8 = (i / 4) % 3 != 2;
+    static const int kFilters[][2] = {{3, 3}, {5, 5}, {2, 3}, {1, 3}, {1, 1}, {3, 3}, {3, 1}, {3, 3}};
+    const int* f = kFilters[i % 8];
+    const int dil = i % 8 == 7 ? 2 : 1, stride = i % 8 == 4 ? 2 : wide.Int(1, 2);
+    ConvTester t;
+    t.kind(ConvTester::kConv).dtype(s8 ? edgert_test::kI8 : edgert_test::kU8).mode(mode)
+        .input(wide.Int(1, 2), wide.Int(4 + 2 * (f[0] - 1) * dil, 16), wide.Int(8 + 2 * (f[1] - 1) * dil, 16),
+               f[0] * f[1] == 1 ? wide.Int(256, 600) : wide.Int(40, 96))
+        .kernel(f[0], f[1]).stride(stride, stride).dilation(dil, dil).padding(wide.Int(0, 1))
+        .out_channels(wide.Int(80, 140)).activation(wide.Int(0, 3)).bias(wide.Int(0, 4) != 0)
+        .per_channel(s8 && i % 5 != 0).extremes(i % 3 == 1)
+        .input_zp(wide.Int(s8 ? -128 : 0, s8 ? 127 : 255)).output_zp(wide.Int(s8 ? -128 : 0, s8 ? 127 : 255))
+        .scales(wide.Float(0.01f, 0.5f), wide.Float(0.001f, 0.05f), wide.Float(0.05f, 4.0f)).seed(seed++);
+    if (!s8) t.filter_zp(wide.Int(0, 255));
+    cases += t.Test("wide conv");
+  }
   // Depth multipliers > 2 (micro_speech: 1 input channel, multiplier 8): output blocks spanning several input
   // channels, block starts inside an input channel's run.
   for (int i = 0; i < 48; ++i) {

@@ -31,6 +31,17 @@ namespace kernels {
 // SaturatingRoundingDoublingHighMul of every lane, as (x * m + 2^30) >> 31 in 64 bits: equal to gemmlowp's nudged
 // truncating division for every x and m of any sign; only x = m = INT32_MIN (saturating) differs, and no caller
 // passes a multiplier of INT32_MIN (QuantizeMultiplier's are in [0, 2^31), negated ones in (-2^31, 0]).
+// Sum of n bytes as unsigned (64 at a time, the last chunk masked): a qu8 GEMM row's sum of A.
+EDGERT_AVX512VNNI inline int32_t ByteSum512(const uint8_t* p, int n) {
+  __m512i s = _mm512_setzero_si512();
+  for (int i = 0; i < n; i += 64) {
+    const int left = n - i;
+    const __mmask64 mask = left >= 64 ? ~0ull : (1ull << left) - 1;
+    s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mask, p + i), _mm512_setzero_si512()));
+  }
+  return static_cast<int32_t>(_mm512_reduce_add_epi64(s));
+}
+
 EDGERT_AVX512VNNI inline __m512i HighMul512(__m512i x, __m512i m) {
   const __m512i r30 = _mm512_set1_epi64(1LL << 30);
   __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), r30);

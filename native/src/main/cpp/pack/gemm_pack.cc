@@ -97,8 +97,7 @@ void Pack(OpParams& p, GemmLayout layout, int m, int k, int n) {
   const int kalign = amx ? 64 : kr;
   g.kpad = (k + kalign - 1) / kalign * kalign;
   g.npad = (n + g.nr - 1) / g.nr * g.nr;
-  // AMX: chunks of whole 32-row tile pairs, staged (zero-padded) in scratch when they cannot be read in place.
-  g.rows_per_chunk = amx ? kAmxChunkRows : std::min(kRowsPerChunk, m);
+  g.rows_per_chunk = std::min(kRowsPerChunk, m);  // AMX: its pack sets its own chunks and scratch
   const int64_t elem = bytes ? 1 : 2;
   g.w.assign(static_cast<size_t>(g.npad) * g.kpad * elem, 0);
   for (int nb = 0; nb < g.npad / g.nr; ++nb) {
@@ -155,16 +154,15 @@ bool GemmConvQu8Applies(const OpParams& p) {
 bool GemmFcQu8Applies(const OpParams& p) { return Qu8Applies(p); }
 
 namespace {
-// A pointwise convolution whose A rows are the input pixels themselves (the AMX tiles load them in place).
-bool PointwiseAmxShape(const OpParams& p) {
-  return p.k_h == 1 && p.k_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
-         p.out_h == p.in_h && p.out_w == p.in_w && p.in_c % 4 == 0 && p.in_c >= kAmxMinDepth &&
-         static_cast<int64_t>(p.batches) * p.out_h * p.out_w >= kAmxMinRows;
+bool AmxShape(const OpParams& p) {
+  const int64_t k = static_cast<int64_t>(p.k_h) * p.k_w * p.in_c;
+  return k >= kAmxMinDepth && static_cast<int64_t>(p.batches) * p.out_h * p.out_w >= kAmxMinRows &&
+         (AmxPointwise(p) || k * p.out_c >= kAmxMinIm2colWork);
 }
 }  // namespace
 
-bool AmxConvApplies(const OpParams& p) { return GemmConvApplies(p) && PointwiseAmxShape(p); }
-bool AmxConvQu8Applies(const OpParams& p) { return GemmConvQu8Applies(p) && PointwiseAmxShape(p); }
+bool AmxConvApplies(const OpParams& p) { return GemmConvApplies(p) && AmxShape(p); }
+bool AmxConvQu8Applies(const OpParams& p) { return GemmConvQu8Applies(p) && AmxShape(p); }
 
 void PackGemmConv(OpParams& p, GemmLayout layout) {
   Pack(p, layout, p.batches * p.out_h * p.out_w, p.k_h * p.k_w * p.in_c, p.out_c);

@@ -46,14 +46,21 @@ bool GemmFcApplies(const OpParams& p);
 // The qu8 ones (any filter zero point; constant weights).
 bool GemmConvQu8Applies(const OpParams& p);
 bool GemmFcQu8Applies(const OpParams& p);
-// The AMX GEMM (kernels/gemm-qs8/32x32c4-amx.cc): pointwise CONV_2D only (1x1, stride 1, no padding: A is the
-// input itself), in_c a multiple of 4 and at least kAmxMinDepth (below it the exact requantization, not the
-// multiply-adds, bounds the time: measured no faster than the VNNI tiles), at least kAmxMinRows pixels (a
-// 16-row tile mostly empty loses to the VNNI tiles: 1 pixel x 1280 -> 1001 channels 5x slower, 16 pixels even,
-// 24 pixels 1.35x faster).
+// The AMX GEMM (kernels/gemm-qs8/32x32c4-amx.cc): CONV_2D with groups 1 and K = k_h * k_w * in_c at least
+// kAmxMinDepth (below it the exact requantization, not the multiply-adds, bounds the time: measured no faster than
+// the VNNI tiles) over at least kAmxMinRows output pixels (a 16-row tile mostly empty loses to the VNNI tiles:
+// 1 pixel x 1280 -> 1001 channels 5x slower, 16 pixels even, 24 pixels 1.35x faster). Pointwise convolutions
+// (AmxPointwise) read A in place; the others build im2col rows, a chunk at a time, which pays only
+// when each row feeds enough multiply-adds: K x out_c at least kAmxMinIm2colWork (3x3: 16 -> 16 channels 2.8x
+// slower than the VNNI direct scheme, 32 -> 32 0.7x, 32 -> 64 at stride 2 0.75-1.1x; 64 -> 64 1.7-1.95x,
+// 128 -> 128 2.4x).
 constexpr int kAmxMinDepth = 64;
 constexpr int kAmxMinRows = 24;
-constexpr int kAmxChunkRows = 128;  // rows per chunk of the AMX GEMM: 4 tiles of 32, A at most 128 KiB (L2)
+constexpr int64_t kAmxMinIm2colWork = 32768;
+inline bool AmxPointwise(const OpParams& p) {
+  return p.k_h == 1 && p.k_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
+         p.out_h == p.in_h && p.out_w == p.in_w;
+}
 bool AmxConvApplies(const OpParams& p);
 bool AmxConvQu8Applies(const OpParams& p);
 

@@ -1,10 +1,11 @@
-// qs8 and qu8 pointwise CONV_2D (1x1, stride 1, no padding; pack/gemm_pack.h AmxConvApplies) on AMX-INT8 tiles
+// qs8 and qu8 CONV_2D (groups 1, deep and wide enough: pack/gemm_pack.h AmxConvApplies) on AMX-INT8 tiles
 // (Sapphire Rapids and later): one tdpbssd / tdpbusd multiplies 16 rows x 64 bytes of A by 64 K values x 16
-// channels of B into 16 x 16 int32 (16384 multiply-adds; a vpdpbusd does 64). A is the input itself: row m of the
-// GEMM is pixel m's in_c bytes, loaded in place by tileloadd with stride in_c, so no im2col or offset copy
-// (qs8: signed x signed, layout kGemmS8C4K64; qu8: unsigned x (w - 128), layout kGemmU8C4K64Qu8 with each row's
-// sum of A as in the VNNI kernel). Chunks whose K is not a multiple of 64 or whose last tile pair is partial are
-// staged zero-padded in scratch first. The accumulators start at bias' (a stride-0 tile load of the bias row),
+// channels of B into 16 x 16 int32 (16384 multiply-adds; a vpdpbusd does 64). qs8: signed x signed, layout
+// kGemmS8C4K64; qu8: unsigned x (w - 128), layout kGemmU8C4K64Qu8 with each row's sum of A as in the VNNI kernel.
+// Pointwise convolutions (1x1, stride 1, no padding) read A from the input itself: row m of the GEMM is pixel
+// m's in_c bytes, loaded in place by tileloadd with stride in_c (a partial last tile pair, or K not a multiple of
+// 64, is staged zero-padded in scratch first); other convolutions stage im2col rows per chunk (the VNNI GEMM's
+// row builder, GemmDriver::ConvRows). The accumulators start at bias' (a stride-0 tile load of the bias row),
 // are stored to the stack per 32 x 32 block and requantized by the VNNI kernels' Requant512: per-output arithmetic
 // identical to every other variant's.
 //
@@ -26,6 +27,13 @@ namespace kernels {
 namespace {
 
 constexpr int kTileRows = 16, kPairRows = 32, kBlock = 16;
+// Rows per chunk: at most 128 (4 tile pairs), fewer for deep K so that a staged chunk stays within 128 KiB (L2),
+// never more than the op's rows rounded up to a tile pair.
+constexpr int kMaxChunkRows = 128;
+int ChunkRows(int kpad, int m) {
+  const int fit = std::max(kPairRows, std::min(kMaxChunkRows, (128 * 1024 / kpad) / kPairRows * kPairRows));
+  return std::min(fit, (m + kPairRows - 1) / kPairRows * kPairRows);
+}
 
 // ldtilecfg's 64-byte operand, palette 1.
 struct alignas(64) TileConfig {
@@ -79,6 +87,20 @@ class TileScope {
   TileScope& operator=(const TileScope&) = delete;
 };
 
+// The GemmDriver description whose ConvRows builds the staged im2col rows: A = the input bytes as they are
+// (qs8 tdpbssd: x; qu8 tdpbusd: x), padded taps in_zp (qs8: bias' has -in_zp * sum(w); qu8: the reference's
+// x - in_zp is 0 there and the row sums count in_zp, as kGemmU8C4Qu8's rows do).
+struct ByteRows {
+  typedef uint8_t A;
+  typedef int8_t C;
+  static constexpr int kMr = kPairRows, kNr = kBlock, kWBytes = 1;
+  static constexpr bool kRowSums = false;
+  static void Copy(uint8_t* dst, const int8_t* src, int n, const OpParams&) { memcpy(dst, src, static_cast<size_t>(n)); }
+  static void Fill(uint8_t* dst, int n, const OpParams& p) {
+    memset(dst, static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)), static_cast<size_t>(n));
+  }
+};
+
 template <bool QU8>
 struct AmxGemm {
   // C[32][32] (row stride 32 int32) = bias' + A (MT row tiles of 16 rows, a_stride apart, kpad bytes) x B of NB
@@ -114,55 +136,56 @@ struct AmxGemm {
                              const int32_t* bias, int kpad, int32_t* c);
   static constexpr TilePairFn kTilePairs[2][2] = {{&TilePair<1, 1>, &TilePair<1, 2>}, {&TilePair<2, 1>, &TilePair<2, 2>}};
 
-  // Sum of a row's k bytes (qu8: the filter zero point's term).
-  EDGERT_AMX static int32_t RowSum(const uint8_t* row, int k) {
-    __m512i s = _mm512_setzero_si512();
-    for (int i = 0; i < k; i += 64) {
-      const int left = k - i;
-      const __mmask64 mask = left >= 64 ? ~0ull : (1ull << left) - 1;
-      s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mask, row + i), _mm512_setzero_si512()));
-    }
-    return static_cast<int32_t>(_mm512_reduce_add_epi64(s));
-  }
-
-  // Rows [r0, r1) x channel blocks [nb0, nb1) of one task: per chunk of up to kAmxChunkRows rows, the block pairs
-  // outer and the 32-row tile pairs inner, so a block pair's weights (32 x kpad bytes) stay in L1 while the
-  // chunk's A (at most 128 KiB) comes from L2.
+  // Rows [r0, r1) x channel blocks [nb0, nb1) of one task: per chunk of up to g.rows_per_chunk rows, the block
+  // pairs outer and the 32-row tile pairs inner, so a block pair's weights (32 x kpad bytes) stay in L1 while the
+  // chunk's A (at most 128 KiB: ChunkRows) comes from L2.
   template <int MODE>
   EDGERT_AMX static void Task(const OpParams& p, const uint8_t* input, int8_t* output, uint8_t* scratch, int64_t r0,
                               int64_t r1, int nb0, int nb1) {
     const PackedGemm& g = p.gemm;
     const TileScope tiles;
     alignas(64) int32_t c[kPairRows * 2 * kBlock];
-    int32_t rowsum[kAmxChunkRows];
+    int32_t rowsum[kMaxChunkRows];
     const int8_t* w = reinterpret_cast<const int8_t*>(g.w.data());
     const int64_t wblock = static_cast<int64_t>(g.kpad) * kBlock;
-    for (int64_t m0 = r0; m0 < r1; m0 += kAmxChunkRows) {
-      const int rows = static_cast<int>(std::min<int64_t>(kAmxChunkRows, r1 - m0));
+    // In place: pointwise with K a multiple of 64, every pair but a partial last one (staged alone). Otherwise
+    // each chunk is staged: im2col rows (padded taps = in_zp, as the bias correction assumes) or the pixels with K
+    // zero-padded to kpad, rows zero up to whole tile pairs.
+    const bool pointwise = AmxPointwise(p), in_place = pointwise && g.k == g.kpad;
+    for (int64_t m0 = r0; m0 < r1; m0 += g.rows_per_chunk) {
+      const int rows = static_cast<int>(std::min<int64_t>(g.rows_per_chunk, r1 - m0));
       const int padded_rows = (rows + kPairRows - 1) / kPairRows * kPairRows;
-      const uint8_t* a = input + m0 * g.k;
+      const uint8_t* a = input + m0 * g.k;  // pointwise: row m is pixel m
       int64_t stride = g.k;
-      if (g.k != g.kpad || rows != padded_rows) {  // stage: K zero-padded to kpad, whole tile pairs
-        for (int r = 0; r < padded_rows; ++r) {
-          uint8_t* dst = scratch + static_cast<int64_t>(r) * g.kpad;
-          if (r < rows) {
-            memcpy(dst, a + static_cast<int64_t>(r) * g.k, static_cast<size_t>(g.k));
-            memset(dst + g.k, 0, static_cast<size_t>(g.kpad - g.k));
-          } else {
-            memset(dst, 0, static_cast<size_t>(g.kpad));
-          }
+      const int tail = rows % kPairRows, tail_mt = rows - tail;  // a partial last pair: rows tail_mt..
+      if (in_place) {
+        if (tail != 0) {
+          memcpy(scratch, a + static_cast<int64_t>(tail_mt) * g.k, static_cast<size_t>(tail) * g.k);
+          memset(scratch + static_cast<int64_t>(tail) * g.k, 0, static_cast<size_t>(kPairRows - tail) * g.k);
         }
+      } else {
+        if (pointwise) {
+          for (int r = 0; r < rows; ++r) {
+            memcpy(scratch + static_cast<int64_t>(r) * g.kpad, a + static_cast<int64_t>(r) * g.k, static_cast<size_t>(g.k));
+            memset(scratch + static_cast<int64_t>(r) * g.kpad + g.k, 0, static_cast<size_t>(g.kpad - g.k));
+          }
+        } else {
+          GemmDriver<ByteRows>::ConvRows(p, reinterpret_cast<const int8_t*>(input), static_cast<int>(m0), rows, scratch);
+        }
+        memset(scratch + static_cast<int64_t>(rows) * g.kpad, 0, static_cast<size_t>(padded_rows - rows) * g.kpad);
         a = scratch;
         stride = g.kpad;
       }
+      // A of the pair at row mt of the chunk
+      auto pair_rows = [&](int mt) { return in_place && mt == tail_mt ? scratch : a + mt * stride; };
       if (QU8) {
-        for (int r = 0; r < rows; ++r) rowsum[r] = RowSum(a + r * stride, g.k);
+        for (int r = 0; r < rows; ++r) rowsum[r] = ByteSum512(pair_rows(r - r % kPairRows) + (r % kPairRows) * stride, g.k);
       }
       for (int nb = nb0; nb < nb1; nb += 2) {
         const int nbk = std::min(2, nb1 - nb), n0 = nb * kBlock;
         for (int mt = 0; mt < rows; mt += kPairRows) {
           const int valid_rows = std::min(kPairRows, rows - mt);
-          kTilePairs[valid_rows > kTileRows ? 1 : 0][nbk - 1](a + mt * stride, stride, w + nb * wblock, wblock,
+          kTilePairs[valid_rows > kTileRows ? 1 : 0][nbk - 1](pair_rows(mt), stride, w + nb * wblock, wblock,
                                                              g.bias.data() + n0, g.kpad, c);
           for (int j = 0; j < nbk; ++j) {
             const int nvalid = g.n - (n0 + kBlock * j);
@@ -212,8 +235,19 @@ struct AmxGemm {
 
 void conv2d_qs8_gemm_32x32c4_amx(const OpParams& p, uint8_t* arena) { AmxGemm<false>::Run(p, arena); }
 void conv2d_qu8_gemm_32x32c4_amx(const OpParams& p, uint8_t* arena) { AmxGemm<true>::Run(p, arena); }
-void pack_gemm_qs8_conv_amx(OpParams& p) { PackGemmConv(p, kGemmS8C4K64); }
-void pack_gemm_qu8_conv_amx(OpParams& p) { PackGemmConv(p, kGemmU8C4K64Qu8); }
+namespace {
+// PackGemmConv, then the chunk size and a scratch for what Task stages: one tile pair in place, else a chunk.
+void PackAmxConv(OpParams& p, GemmLayout layout) {
+  PackGemmConv(p, layout);
+  PackedGemm& g = p.gemm;
+  g.rows_per_chunk = ChunkRows(g.kpad, g.m);
+  const int staged = AmxPointwise(p) && g.k == g.kpad ? kPairRows : g.rows_per_chunk;
+  g.scratch.assign(static_cast<size_t>(staged) * g.kpad, 0);
+}
+}  // namespace
+
+void pack_gemm_qs8_conv_amx(OpParams& p) { PackAmxConv(p, kGemmS8C4K64); }
+void pack_gemm_qu8_conv_amx(OpParams& p) { PackAmxConv(p, kGemmU8C4K64Qu8); }
 
 }  // namespace kernels
 }  // namespace edgert

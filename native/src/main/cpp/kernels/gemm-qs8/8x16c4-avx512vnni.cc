@@ -263,15 +263,7 @@ struct U8C4x16 {
     memset(dst, QU8 ? static_cast<uint8_t>(p.in_zp) : static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u, n);
   }
   // Sum of a row's kpad bytes (the K tail is zero).
-  EDGERT_AVX512VNNI static int32_t RowSum(const uint8_t* row, int kpad) {
-    __m512i s = _mm512_setzero_si512();
-    for (int i = 0; i < kpad; i += 64) {
-      const int left = kpad - i;
-      const __mmask64 mask = left >= 64 ? ~0ull : (1ull << left) - 1;
-      s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mask, row + i), _mm512_setzero_si512()));
-    }
-    return static_cast<int32_t>(_mm512_reduce_add_epi64(s));
-  }
+  EDGERT_AVX512VNNI static int32_t RowSum(const uint8_t* row, int kpad) { return ByteSum512(row, kpad); }
 };
 
 }  // namespace
