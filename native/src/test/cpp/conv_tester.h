@@ -123,6 +123,11 @@ class ConvTester {
     if (kind_ == kDepthwise) ints = {padding_, sw_, sh_, dw_, dh_, act_, dm_};
     if (kind_ == kFc) ints = {act_, 0};
     const int op = b.Op(kind_, id.c_str(), {in_id, f_id, bias_id}, {out_id}, ints);
+    // A refused tensor or op (say, a shape with a negative output size) is a failed case, not an abort further on.
+    if (in_id < 0 || f_id < 0 || (bias_ && bias_id < 0) || out_id < 0 || op < 0) {
+      EXPECT_TRUE(false, "%s %s: the plan builder refused the case: %s", id.c_str(), label, edgert_plan_error(b.plan));
+      return 1;
+    }
     if (mode_ == EDGERT_REQUANT_GEMMLOWP_UP) {
       EXPECT_TRUE(edgert_plan_set_op_requant(b.plan, op, mode_) == 0, "override: %s", edgert_plan_error(b.plan));
     }
@@ -131,9 +136,13 @@ class ConvTester {
       return 1;
     }
     // A requested variant that does not apply to this op's shape/params is replaced by the registry's choice.
-    if (std::string(edgert_plan_op_kernel(b.plan, 0)) != id) {
-      EXPECT_TRUE(id.find("_ref") == std::string::npos, "ref variant %s replaced by %s", id.c_str(),
-                  edgert_plan_op_kernel(b.plan, 0));
+    const char* bound = edgert_plan_op_kernel(b.plan, 0);
+    if (bound == nullptr) {
+      EXPECT_TRUE(false, "%s %s: no kernel bound", id.c_str(), label);
+      return 1;
+    }
+    if (std::string(bound) != id) {
+      EXPECT_TRUE(id.find("_ref") == std::string::npos, "ref variant %s replaced by %s", id.c_str(), bound);
       ++Skipped()[id + " (does not apply: " + label + ")"];
       return 0;
     }
