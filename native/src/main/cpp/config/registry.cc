@@ -30,6 +30,8 @@ constexpr int ANY = kAnyDtype;
 constexpr uint64_t kCpuAvx512Vnni =
     EDGERT_CPU_AVX512F | EDGERT_CPU_AVX512BW | EDGERT_CPU_AVX512VL | EDGERT_CPU_AVX512VNNI;
 constexpr uint64_t kCpuAvx2 = EDGERT_CPU_AVX2 | EDGERT_CPU_FMA;
+// AVX-VNNI: 256-bit VEX vpdpbusd (Alder Lake and later client cores), with AVX2 for everything else.
+constexpr uint64_t kCpuAvxVnni = kCpuAvx2 | EDGERT_CPU_AVXVNNI;
 // AMX-INT8 tiles, with the AVX-512 VNNI requantization around them (every AMX CPU has AVX-512).
 constexpr uint64_t kCpuAmx = kCpuAvx512Vnni | EDGERT_CPU_AMX_INT8;
 // arm64 tiers, cumulative (every i8mm core has dotprod).
@@ -47,6 +49,8 @@ const KernelVariant kVariants[] = {
      kernels::conv2d_qs8_gemm_32x32c4_amx, AmxConvApplies, kernels::pack_gemm_qs8_conv_amx},
     {"conv2d_qs8_gemm_8x16c4_avx512vnni", kConv2d, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_8x16c4_avx512vnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4},
+    {"conv2d_qs8_gemm_4x16c4_avxvnni", kConv2d, S8, S8, "avxvnni", kCpuAvxVnni, kGemmSimdRequantModes,
+     kernels::conv2d_qs8_gemm_4x16c4_avxvnni, GemmConvApplies, kernels::pack_gemm_qs8_conv_u8c4_rows},
     {"conv2d_qs8_gemm_4x16c2_avx2", kConv2d, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::conv2d_qs8_gemm_4x16c2_avx2, GemmConvApplies, kernels::pack_gemm_qs8_conv_i16c2x16},
 #elif defined(__aarch64__)
@@ -65,6 +69,8 @@ const KernelVariant kVariants[] = {
      kernels::conv2d_qu8_gemm_8x16c4_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_u8c4},
     {"conv2d_qu8_gemm_8x16c2_avx512vnni", kConv2d, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_8x16c2_avx512vnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2x16},
+    {"conv2d_qu8_gemm_4x16c4_avxvnni", kConv2d, U8, U8, "avxvnni", kCpuAvxVnni, kGemmSimdRequantModes,
+     kernels::conv2d_qu8_gemm_4x16c4_avxvnni, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_u8c4},
     {"conv2d_qu8_gemm_4x16c2_avx2", kConv2d, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::conv2d_qu8_gemm_4x16c2_avx2, GemmConvQu8Applies, kernels::pack_gemm_qu8_conv_i16c2x16},
 #elif defined(__aarch64__)
@@ -111,6 +117,8 @@ const KernelVariant kVariants[] = {
 #if defined(__x86_64__)
     {"fc_qs8_gemm_8x16c4_avx512vnni", kFullyConnected, S8, S8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qs8_gemm_8x16c4_avx512vnni, GemmFcApplies, kernels::pack_gemm_qs8_fc_u8c4},
+    {"fc_qs8_gemm_4x16c4_avxvnni", kFullyConnected, S8, S8, "avxvnni", kCpuAvxVnni, kGemmSimdRequantModes,
+     kernels::fc_qs8_gemm_4x16c4_avxvnni, GemmFcApplies, kernels::pack_gemm_qs8_fc_u8c4},
     {"fc_qs8_gemm_4x16c2_avx2", kFullyConnected, S8, S8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::fc_qs8_gemm_4x16c2_avx2, GemmFcApplies, kernels::pack_gemm_qs8_fc_i16c2x16},
 #elif defined(__aarch64__)
@@ -127,6 +135,8 @@ const KernelVariant kVariants[] = {
      kernels::fc_qu8_gemm_8x16c4_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_u8c4},
     {"fc_qu8_gemm_8x16c2_avx512vnni", kFullyConnected, U8, U8, "avx512vnni", kCpuAvx512Vnni, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_8x16c2_avx512vnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2x16},
+    {"fc_qu8_gemm_4x16c4_avxvnni", kFullyConnected, U8, U8, "avxvnni", kCpuAvxVnni, kGemmSimdRequantModes,
+     kernels::fc_qu8_gemm_4x16c4_avxvnni, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_u8c4},
     {"fc_qu8_gemm_4x16c2_avx2", kFullyConnected, U8, U8, "avx2", kCpuAvx2, kGemmSimdRequantModes,
      kernels::fc_qu8_gemm_4x16c2_avx2, GemmFcQu8Applies, kernels::pack_gemm_qu8_fc_i16c2x16},
 #elif defined(__aarch64__)

@@ -213,6 +213,23 @@ EDGERT_AVX2 inline __m256i Requant(__m256i acc, const PackedGemm& g, int n0, __m
   return _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
 }
 
+// One tile row of 16 requantized channels (v0: 0-7, v1: 8-15, already clamped) as bytes (U8: unsigned
+// saturation), the first nvalid of them.
+template <bool U8>
+EDGERT_AVX2 inline void StoreRow16(__m256i v0, __m256i v1, int8_t* dst, int nvalid) {
+  // int32 -> int16 per 128-bit lane: [v0 lo, v1 lo | v0 hi, v1 hi]; the permute puts the 16 values in order
+  const __m256i w16 = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);
+  const __m128i lo16 = _mm256_castsi256_si128(w16), hi16 = _mm256_extracti128_si256(w16, 1);
+  const __m128i b8 = U8 ? _mm_packus_epi16(lo16, hi16) : _mm_packs_epi16(lo16, hi16);
+  if (nvalid >= 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), b8);
+  } else {
+    int8_t tmp[16];
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), b8);
+    memcpy(dst, tmp, static_cast<size_t>(nvalid));
+  }
+}
+
 }  // namespace kernels
 }  // namespace edgert
 

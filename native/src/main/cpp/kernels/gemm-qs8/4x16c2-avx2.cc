@@ -54,19 +54,8 @@ struct I16C2x16 {
     const __m256i hi = _mm256_set1_epi32(p.act_max);
 #pragma GCC unroll 4
     for (int r = 0; r < MR; ++r) {
-      const __m256i v0 = Requant<MODE>(acc[r][0], g, n0, zp, lo, hi);
-      const __m256i v1 = Requant<MODE>(acc[r][1], g, n0 + 8, zp, lo, hi);
-      // int32 -> int16 per 128-bit lane: [v0 lo, v1 lo | v0 hi, v1 hi]; the permute puts the 16 values in order
-      const __m256i w16 = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);
-      const __m128i lo16 = _mm256_castsi256_si128(w16), hi16 = _mm256_extracti128_si256(w16, 1);
-      const __m128i b8 = U8 ? _mm_packus_epi16(lo16, hi16) : _mm_packs_epi16(lo16, hi16);
-      if (nvalid >= 16) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(c + r * c_stride), b8);
-      } else {
-        int8_t tmp[16];
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), b8);
-        memcpy(c + r * c_stride, tmp, nvalid);
-      }
+      StoreRow16<U8>(Requant<MODE>(acc[r][0], g, n0, zp, lo, hi), Requant<MODE>(acc[r][1], g, n0 + 8, zp, lo, hi),
+                     c + r * c_stride, nvalid);
     }
   }
 

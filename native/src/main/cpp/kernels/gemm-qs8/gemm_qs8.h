@@ -31,6 +31,14 @@ void fc_qu8_gemm_8x16c2_avx512vnni(const OpParams& p, uint8_t* arena);
 void pack_gemm_qu8_conv_i16c2x16(OpParams& p);
 void pack_gemm_qu8_fc_i16c2x16(OpParams& p);
 
+// AVX-VNNI (256-bit vpdpbusd, no AVX-512): layouts kGemmU8C4 (conv packed without the direct scheme) and
+// kGemmU8C4Qu8 (the VNNI qu8 packers).
+void conv2d_qs8_gemm_4x16c4_avxvnni(const OpParams& p, uint8_t* arena);
+void fc_qs8_gemm_4x16c4_avxvnni(const OpParams& p, uint8_t* arena);
+void conv2d_qu8_gemm_4x16c4_avxvnni(const OpParams& p, uint8_t* arena);
+void fc_qu8_gemm_4x16c4_avxvnni(const OpParams& p, uint8_t* arena);
+void pack_gemm_qs8_conv_u8c4_rows(OpParams& p);
+
 // Pointwise CONV_2D on AMX-INT8 tiles (pack/gemm_pack.h AmxConvApplies), layouts kGemmS8C4K64 / kGemmU8C4K64Qu8.
 void conv2d_qs8_gemm_32x32c4_amx(const OpParams& p, uint8_t* arena);
 void conv2d_qu8_gemm_32x32c4_amx(const OpParams& p, uint8_t* arena);

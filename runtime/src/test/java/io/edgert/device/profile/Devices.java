@@ -77,6 +77,11 @@ final class Devices {
         return x86("Intel(R) Core(TM) i7-4770", 8, NO_CUDA, AVX2);
     }
 
+    /** A laptop core with AVX-VNNI and no AVX-512. */
+    static Device alderLake() {
+        return x86("12th Gen Intel(R) Core(TM) i7-1260P", 16, NO_CUDA, "sse4.1", "avx2", "fma", "avxvnni");
+    }
+
     static Device icelake() {
         return x86("Intel(R) Xeon(R) Platinum 8375C", 16, NO_CUDA, AVX512VNNI);
     }

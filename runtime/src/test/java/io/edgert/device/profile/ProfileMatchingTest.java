@@ -27,6 +27,7 @@ class ProfileMatchingTest {
         Map<String, Device> expected = new java.util.LinkedHashMap<>();
         expected.put("x86_64-generic", Devices.plainX86());
         expected.put("x86_64-avx2", Devices.haswell());
+        expected.put("x86_64-avxvnni", Devices.alderLake());
         expected.put("x86_64-avx512vnni", Devices.icelake());
         expected.put("x86_64-amx", Devices.sapphireRapids());
         expected.put("arm64-generic", Devices.raspberryPi4());

@@ -182,6 +182,31 @@ class ProfileKernelSelectionTest {
     }
 
     @Test
+    void theAvxVnniProfileRunsItsGemmsWithTheAvx2Results() throws Exception {
+        assumeTrue(cpuSupported("conv2d_qs8_gemm_4x16c4_avxvnni"), "this CPU has no AVX-VNNI");
+        try (Model model = Model.load(SharedFiles.model(VWW))) {
+            PlanSummary plan = plan(model, Profiles.builtIn("x86_64-avxvnni"));
+            assertEquals("conv2d_qs8_gemm_4x16c4_avxvnni", plan.kernels().get(0));
+            int fc = plan.opTypes().indexOf("FULLY_CONNECTED");
+            assertEquals("fc_qs8_gemm_4x16c4_avxvnni", plan.kernels().get(fc));
+            assertEquals("dwconv_qs8_direct_32c2_avx2", plan.kernels().get(5), "depthwise keeps the AVX2 choice");
+        }
+        for (String m : List.of(VWW, "coral/mobilenet_v2_1.0_224_quant.tflite")) {
+            try (Model model = Model.load(SharedFiles.model(m));
+                 Session vnni = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-avxvnni"));
+                 Session avx2 = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-avx2"))) {
+                for (long seed : new long[] {5, 6}) {
+                    io.edgert.runtime.io.RandomInputs.fill(vnni, seed);
+                    io.edgert.runtime.io.RandomInputs.fill(avx2, seed);
+                    vnni.run();
+                    avx2.run();
+                    assertArrayEquals(avx2.output(0).getBytes(), vnni.output(0).getBytes(), m + " seed " + seed);
+                }
+            }
+        }
+    }
+
+    @Test
     void aListedVariantForAnotherOpOrDtypeIsSkippedAndAnIdOnlyVariantIsHonoured() throws Exception {
         DeviceProfile base = Profiles.builtIn("x86_64-generic");
         DeviceProfile p = base.withChoices(base.choices()
