@@ -31,6 +31,26 @@ namespace kernels {
 // SaturatingRoundingDoublingHighMul of every lane, as (x * m + 2^30) >> 31 in 64 bits: equal to gemmlowp's nudged
 // truncating division for every x and m of any sign; only x = m = INT32_MIN (saturating) differs, and no caller
 // passes a multiplier of INT32_MIN (QuantizeMultiplier's are in [0, 2^31), negated ones in (-2^31, 0]).
+// dst = src ^ 0x80 (int8 x as the uint8 x + 128) for a short span: 8, then 4, then 1 bytes at a time (short spans
+// are one filter row of few channels, e.g. kws' first layer: 4 taps of 1 channel; cheaper than a masked vector).
+inline void FlipBytes(uint8_t* dst, const int8_t* src, int n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    memcpy(&v, src + i, 8);
+    v ^= 0x8080808080808080ull;
+    memcpy(dst + i, &v, 8);
+  }
+  if (i + 4 <= n) {
+    uint32_t v;
+    memcpy(&v, src + i, 4);
+    v ^= 0x80808080u;
+    memcpy(dst + i, &v, 4);
+    i += 4;
+  }
+  for (; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
+}
+
 // Sum of n bytes as unsigned (64 at a time, the last chunk masked): a qu8 GEMM row's sum of A.
 EDGERT_AVX512VNNI inline int32_t ByteSum512(const uint8_t* p, int n) {
   __m512i s = _mm512_setzero_si512();

@@ -84,20 +84,7 @@ struct U8C4x16Vex {
       const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_xor_si256(x, flip));
     }
-    for (; i + 8 <= n; i += 8) {
-      uint64_t v;
-      memcpy(&v, src + i, 8);
-      v ^= 0x8080808080808080ull;
-      memcpy(dst + i, &v, 8);
-    }
-    if (i + 4 <= n) {
-      uint32_t v;
-      memcpy(&v, src + i, 4);
-      v ^= 0x80808080u;
-      memcpy(dst + i, &v, 4);
-      i += 4;
-    }
-    for (; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
+    FlipBytes(dst + i, src + i, n - i);
   }
   static void Fill(uint8_t* dst, int n, const OpParams& p) {
     memset(dst, QU8 ? static_cast<uint8_t>(p.in_zp) : static_cast<uint8_t>(static_cast<int8_t>(p.in_zp)) ^ 0x80u, n);

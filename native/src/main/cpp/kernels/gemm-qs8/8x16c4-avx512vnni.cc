@@ -196,20 +196,7 @@ struct U8C4x16 {
       }
       return;
     }
-    for (; i + 8 <= n; i += 8) {
-      uint64_t v;
-      memcpy(&v, src + i, 8);
-      v ^= 0x8080808080808080ull;
-      memcpy(dst + i, &v, 8);
-    }
-    if (i + 4 <= n) {  // e.g. kws' first layer: spans of 4 taps of 1 channel
-      uint32_t v;
-      memcpy(&v, src + i, 4);
-      v ^= 0x80808080u;
-      memcpy(dst + i, &v, 4);
-      i += 4;
-    }
-    for (; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
+    FlipBytes(dst + i, src + i, n - i);
   }
   // pixels input pixels of c (1..3) channels into 4-byte pixels of A (x ^ 0x80), the added bytes = fill: four
   // pixels per 16 bytes through one byte shuffle (the direct convolution's widened RGB input).

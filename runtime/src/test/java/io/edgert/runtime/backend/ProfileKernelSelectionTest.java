@@ -166,17 +166,22 @@ class ProfileKernelSelectionTest {
             assertTrue(onTiles >= 15, onTiles + " ops on the tiles");
         }
         for (String m : List.of("coral/tf2_mobilenet_v2_1.0_224_ptq.tflite", "coral/mobilenet_v2_1.0_224_quant.tflite")) {
-            try (Model model = Model.load(SharedFiles.model(m));
-                 Session amx = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-amx"));
-                 Session vnni = model.newSession(Session.Options.defaults().backend("native")
-                         .profile("x86_64-avx512vnni"))) {
-                for (long seed : new long[] {5, 6}) {
-                    io.edgert.runtime.io.RandomInputs.fill(amx, seed);
-                    io.edgert.runtime.io.RandomInputs.fill(vnni, seed);
-                    amx.run();
-                    vnni.run();
-                    assertArrayEquals(vnni.output(0).getBytes(), amx.output(0).getBytes(), m + " seed " + seed);
-                }
+            assertSameOutputs(m, "x86_64-amx", "x86_64-avx512vnni");
+        }
+    }
+
+    /** The model's output under two profiles, on the same random inputs (two seeds), byte for byte. */
+    private static void assertSameOutputs(String model, String profile, String baseline) throws Exception {
+        try (Model m = Model.load(SharedFiles.model(model));
+             Session a = m.newSession(Session.Options.defaults().backend("native").profile(profile));
+             Session b = m.newSession(Session.Options.defaults().backend("native").profile(baseline))) {
+            for (long seed : new long[] {5, 6}) {
+                io.edgert.runtime.io.RandomInputs.fill(a, seed);
+                io.edgert.runtime.io.RandomInputs.fill(b, seed);
+                a.run();
+                b.run();
+                assertArrayEquals(b.output(0).getBytes(), a.output(0).getBytes(),
+                        model + " seed " + seed + ": " + profile + " vs " + baseline);
             }
         }
     }
@@ -192,17 +197,7 @@ class ProfileKernelSelectionTest {
             assertEquals("dwconv_qs8_direct_32c2_avx2", plan.kernels().get(5), "depthwise keeps the AVX2 choice");
         }
         for (String m : List.of(VWW, "coral/mobilenet_v2_1.0_224_quant.tflite")) {
-            try (Model model = Model.load(SharedFiles.model(m));
-                 Session vnni = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-avxvnni"));
-                 Session avx2 = model.newSession(Session.Options.defaults().backend("native").profile("x86_64-avx2"))) {
-                for (long seed : new long[] {5, 6}) {
-                    io.edgert.runtime.io.RandomInputs.fill(vnni, seed);
-                    io.edgert.runtime.io.RandomInputs.fill(avx2, seed);
-                    vnni.run();
-                    avx2.run();
-                    assertArrayEquals(avx2.output(0).getBytes(), vnni.output(0).getBytes(), m + " seed " + seed);
-                }
-            }
+            assertSameOutputs(m, "x86_64-avxvnni", "x86_64-avx2");
         }
     }
 
