@@ -250,6 +250,39 @@ EDGERT_AVX2 inline void StoreRow16(__m256i v0, __m256i v1, int8_t* dst, int nval
   }
 }
 
+// The MR x 16-channel tiles of the 256-bit GEMMs (AVX2 and AVX-VNNI), around their K loop: acc[r][0..1] hold row r's
+// channels n0..n0+7 and n0+8..n0+15. Start: every row at the bias.
+template <int MR>
+EDGERT_AVX2 __attribute__((always_inline)) inline void StartRows16(__m256i (&acc)[MR][2], const PackedGemm& g, int n0) {
+  const __m256i b0 = Load(g.bias.data() + n0), b1 = Load(g.bias.data() + n0 + 8);
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; ++r) {
+    acc[r][0] = b0;
+    acc[r][1] = b1;
+  }
+}
+// Finish: row r plus row_add[r] when given (qu8 row sums x (128 - filter_zp), wrapping), requantized, stored.
+template <int MR, int MODE, bool U8>
+EDGERT_AVX2 __attribute__((always_inline)) inline void FinishRows16(__m256i (&acc)[MR][2], const PackedGemm& g, int n0,
+                                                                   const OpParams& p, int8_t* c, int64_t c_stride,
+                                                                   int nvalid, const int32_t* rowsum) {
+  const __m256i zp = _mm256_set1_epi32(p.out_zp);
+  const __m256i lo = _mm256_set1_epi32(p.act_min);
+  const __m256i hi = _mm256_set1_epi32(p.act_max);
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; ++r) {
+    __m256i s0 = acc[r][0], s1 = acc[r][1];
+    if (rowsum != nullptr) {
+      const uint32_t t = static_cast<uint32_t>(g.a_sum_mult) * static_cast<uint32_t>(rowsum[r]);  // wrapping
+      const __m256i vt = _mm256_set1_epi32(static_cast<int32_t>(t));
+      s0 = _mm256_add_epi32(s0, vt);
+      s1 = _mm256_add_epi32(s1, vt);
+    }
+    StoreRow16<U8>(Requant<MODE>(s0, g, n0, zp, lo, hi), Requant<MODE>(s1, g, n0 + 8, zp, lo, hi), c + r * c_stride,
+                   nvalid);
+  }
+}
+
 }  // namespace kernels
 }  // namespace edgert
 

@@ -164,13 +164,11 @@ struct AmxGemm {
           memset(scratch + static_cast<int64_t>(tail) * g.k, 0, static_cast<size_t>(kPairRows - tail) * g.k);
         }
       } else {
-        if (pointwise) {
-          for (int r = 0; r < rows; ++r) {
-            memcpy(scratch + static_cast<int64_t>(r) * g.kpad, a + static_cast<int64_t>(r) * g.k, static_cast<size_t>(g.k));
-            memset(scratch + static_cast<int64_t>(r) * g.kpad + g.k, 0, static_cast<size_t>(g.kpad - g.k));
-          }
+        const int8_t* in8 = reinterpret_cast<const int8_t*>(input);
+        if (pointwise) {  // pixel m is row m: FULLY_CONNECTED's row builder
+          BuildFcRows<uint8_t>(p, in8, static_cast<int>(m0), rows, scratch, GemmDriver<ByteRows>::Copier{p});
         } else {
-          GemmDriver<ByteRows>::ConvRows(p, reinterpret_cast<const int8_t*>(input), static_cast<int>(m0), rows, scratch);
+          GemmDriver<ByteRows>::ConvRows(p, in8, static_cast<int>(m0), rows, scratch);
         }
         memset(scratch + static_cast<int64_t>(rows) * g.kpad, 0, static_cast<size_t>(padded_rows - rows) * g.kpad);
         a = scratch;

@@ -30,12 +30,7 @@ struct I16C2x16 {
                                const OpParams& p, int8_t* c, int64_t c_stride, const int32_t*) {
     const int16_t* w = static_cast<const int16_t*>(wv);
     __m256i acc[MR][2];
-    const __m256i vbias0 = Load(g.bias.data() + n0), vbias1 = Load(g.bias.data() + n0 + 8);
-#pragma GCC unroll 4
-    for (int r = 0; r < MR; ++r) {
-      acc[r][0] = vbias0;
-      acc[r][1] = vbias1;
-    }
+    StartRows16<MR>(acc, g, n0);
     const int k2 = kpad / 2;
     for (int q = 0; q < k2; ++q) {
       const __m256i vw0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * q));
@@ -49,14 +44,7 @@ struct I16C2x16 {
         acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(va, vw1));
       }
     }
-    const __m256i zp = _mm256_set1_epi32(p.out_zp);
-    const __m256i lo = _mm256_set1_epi32(p.act_min);
-    const __m256i hi = _mm256_set1_epi32(p.act_max);
-#pragma GCC unroll 4
-    for (int r = 0; r < MR; ++r) {
-      StoreRow16<U8>(Requant<MODE>(acc[r][0], g, n0, zp, lo, hi), Requant<MODE>(acc[r][1], g, n0 + 8, zp, lo, hi),
-                     c + r * c_stride, nvalid);
-    }
+    FinishRows16<MR, MODE, U8>(acc, g, n0, p, c, c_stride, nvalid, nullptr);
   }
 
   // A = x - in_zp as int16, 16 at a time (qu8: x zero-extended from the uint8 input).

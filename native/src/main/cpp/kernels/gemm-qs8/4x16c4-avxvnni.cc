@@ -36,12 +36,7 @@ struct U8C4x16Vex {
                                   const OpParams& p, int8_t* c, int64_t c_stride, const int32_t* rowsum) {
     const int8_t* w = static_cast<const int8_t*>(wv);
     __m256i acc[MR][2];
-    const __m256i vbias0 = Load(g.bias.data() + n0), vbias1 = Load(g.bias.data() + n0 + 8);
-#pragma GCC unroll 4
-    for (int r = 0; r < MR; ++r) {
-      acc[r][0] = vbias0;
-      acc[r][1] = vbias1;
-    }
+    StartRows16<MR>(acc, g, n0);
     const int k4 = kpad / 4;
     for (int q = 0; q < k4; ++q) {
       const __m256i vw0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 64 * q));
@@ -55,21 +50,7 @@ struct U8C4x16Vex {
         DpbusdVex(acc[r][1], va, vw1);
       }
     }
-    const __m256i zp = _mm256_set1_epi32(p.out_zp);
-    const __m256i lo = _mm256_set1_epi32(p.act_min);
-    const __m256i hi = _mm256_set1_epi32(p.act_max);
-#pragma GCC unroll 4
-    for (int r = 0; r < MR; ++r) {
-      __m256i s0 = acc[r][0], s1 = acc[r][1];
-      if (QU8) {
-        const uint32_t t = static_cast<uint32_t>(g.a_sum_mult) * static_cast<uint32_t>(rowsum[r]);  // wrapping
-        const __m256i vt = _mm256_set1_epi32(static_cast<int32_t>(t));
-        s0 = _mm256_add_epi32(s0, vt);
-        s1 = _mm256_add_epi32(s1, vt);
-      }
-      StoreRow16<QU8>(Requant<MODE>(s0, g, n0, zp, lo, hi), Requant<MODE>(s1, g, n0 + 8, zp, lo, hi),
-                      c + r * c_stride, nvalid);
-    }
+    FinishRows16<MR, MODE, QU8>(acc, g, n0, p, c, c_stride, nvalid, QU8 ? rowsum : nullptr);
   }
 
   // A = x ^ 0x80 = x + 128 as uint8 (qu8: x as is), 32 bytes at a time, then 8 / 4 / 1.
